@@ -1,0 +1,150 @@
+"""``grading_config.yaml``: assignments, questions, points, visibility, limits and deadlines.
+
+Paths follow one layout, relative to the directory holding the config file:
+``assignments/<name>/<name>.ipynb`` (student notebook), ``assignments/<name>/tests/`` (public
+tests), ``solutions/<name>/solution.py`` (reference), ``solutions/<name>/tests/`` (hidden tests),
+``solutions/<name>/mutants/`` (wrong implementations the tests must catch).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+CONFIG_NAME = "grading_config.yaml"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Limits(Strict):
+    """Per-submission limits; every one that trips is reported to the student in words."""
+
+    notebook_seconds: float = Field(300, gt=0, description="wall-clock time for running all cells")
+    cell_seconds: float = Field(60, gt=0, description="wall-clock time for one cell")
+    call_seconds: float = Field(10, gt=0, description="wall-clock time for one call of a student function")
+    memory_mb: int = Field(2048, gt=0, description="memory the student's code may allocate")
+    cpu_seconds: int = Field(900, gt=0, description="CPU time for the whole submission")
+    file_mb: int = Field(64, gt=0, description="largest file the student's code may write")
+    tmp_mb: int = Field(128, gt=0, description="size of the child's private /tmp")
+    processes: int = Field(256, gt=0, description="processes and threads the student's code may run")
+    restarts: int = Field(8, ge=0, description="times a dead child is restarted for later tests")
+
+
+class LatePolicy(Strict):
+    kind: Literal["none", "zero", "percent_per_day"] = "none"
+    percent: float = Field(0, ge=0, le=100)
+    grace_minutes: float = Field(0, ge=0)
+
+
+class Question(Strict):
+    points: float = Field(gt=0)
+    title: str = ""
+
+
+class Assignment(Strict):
+    title: str
+    questions: dict[str, Question]
+    public_visibility: Visibility = "visible"
+    hidden_visibility: Visibility = "after_published"
+    due: datetime | None = None
+    late_policy: LatePolicy = LatePolicy()
+    limits: Limits | None = None
+
+    @field_validator("questions")
+    @classmethod
+    def _non_empty(cls, v: dict) -> dict:
+        if not v:
+            raise ValueError("an assignment needs at least one question")
+        return v
+
+
+class Config(Strict):
+    course: str = ""
+    limits: Limits = Limits()
+    warm_imports: tuple[str, ...] = ("numpy", "tensorflow", "keras", "torch")
+    isolate: bool = True
+    assignments: dict[str, Assignment]
+
+
+class AssignmentPaths(BaseModel):
+    """Where an assignment's files live (derived from its name, never configured)."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    root: Path
+
+    @property
+    def student_dir(self) -> Path:
+        return self.root / "assignments" / self.name
+
+    @property
+    def notebook(self) -> Path:
+        return self.student_dir / f"{self.name}.ipynb"
+
+    @property
+    def public_tests(self) -> Path:
+        return self.student_dir / "tests"
+
+    @property
+    def solution_dir(self) -> Path:
+        return self.root / "solutions" / self.name
+
+    @property
+    def solution(self) -> Path:
+        return self.solution_dir / "solution.py"
+
+    @property
+    def hidden_tests(self) -> Path:
+        return self.solution_dir / "tests"
+
+    @property
+    def mutants(self) -> Path:
+        return self.solution_dir / "mutants"
+
+    @property
+    def alternatives(self) -> Path:
+        return self.solution_dir / "alternatives"
+
+
+class ConfigError(Exception):
+    """The grading configuration is missing or invalid (a message for course staff)."""
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The nearest ``grading_config.yaml`` from ``start`` (default: the working directory) upwards."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / CONFIG_NAME).is_file():
+            return d / CONFIG_NAME
+    raise ConfigError(f"no {CONFIG_NAME} found in {here} or its parents")
+
+
+def load_config(path: Path | None = None) -> tuple[Config, Path]:
+    """Parse and validate the config; returns it with the project root (the config's directory)."""
+    path = path or find_config()
+    try:
+        data = yaml.safe_load(path.read_text())
+        return Config.model_validate(data), path.resolve().parent
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"{path} is invalid:\n{exc}") from exc
+
+
+def assignment(config: Config, name: str) -> Assignment:
+    try:
+        return config.assignments[name]
+    except KeyError:
+        known = ", ".join(sorted(config.assignments))
+        raise ConfigError(f"unknown assignment {name!r}; the config defines: {known}") from None
+
+
+def limits_for(config: Config, name: str) -> Limits:
+    return assignment(config, name).limits or config.limits

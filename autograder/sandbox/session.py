@@ -1,0 +1,309 @@
+"""The grader's side of the sandbox: start a host, spawn children, run a submission, call functions.
+
+``SandboxHost`` owns one warm host process. ``SubmissionRun`` runs one submission's cells in a
+fresh child and answers ``call`` requests; when the child dies (a crash, a timeout, a memory
+limit), the next call starts a new child and replays the cells, skipping any cell that killed it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from autograder.sandbox import isolate, wire
+
+GRACE_SECONDS = 2.0
+HOST_START_TIMEOUT = 180.0
+UID_BASE = 61000
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """How children are isolated and limited; built from ``grading_config.yaml``."""
+
+    isolate: bool = True
+    warm_imports: tuple[str, ...] = ("numpy",)
+    hidden_paths: tuple[str, ...] = ()
+    extra_paths: tuple[str, ...] = ()
+    memory_bytes: int = 2 * 1024**3
+    cpu_seconds: int = 600
+    file_bytes: int = 64 * 1024**2
+    processes: int = 256
+    tmp_bytes: int = 128 * 1024**2
+    max_message_bytes: int = 256 * 1024**2
+
+    def limits(self) -> isolate.Limits:
+        return isolate.Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
+                              file_bytes=self.file_bytes, processes=self.processes, tmp_bytes=self.tmp_bytes)
+
+
+@dataclass
+class ErrorInfo:
+    """What went wrong in the child, in words the grader turns into feedback."""
+
+    kind: str  # exception, timeout, memory, exit, missing, not_callable, crashed, unencodable, gave_up
+    type: str = ""
+    types: tuple[str, ...] = ()
+    message: str = ""
+    traceback: str = ""
+
+
+@dataclass
+class CallOutcome:
+    ok: bool
+    value: Any = None
+    error: ErrorInfo | None = None
+    elapsed: float = 0.0
+    stdout: str = ""
+    args_after: list | None = None
+    kwargs_after: dict | None = None
+
+
+@dataclass
+class CellStatus:
+    index: int
+    status: str  # ok, error, timeout, crashed, skipped, not_run
+    error: ErrorInfo | None = None
+    elapsed: float = 0.0
+    stdout: str = ""
+
+
+@dataclass
+class NotebookRun:
+    cells: list[CellStatus] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    restarts: int = 0
+
+    @property
+    def elapsed(self) -> float:
+        return sum(c.elapsed for c in self.cells)
+
+
+class ChildDied(Exception):
+    def __init__(self, reason: ErrorInfo) -> None:
+        super().__init__(reason.message)
+        self.reason = reason
+
+
+class SandboxHost:
+    """One isolated, warm host process that forks a child per submission."""
+
+    def __init__(self, settings: SandboxSettings, slot: int = 0) -> None:
+        self.settings = settings
+        self.slot = slot
+        self._root = tempfile.mkdtemp(prefix="ag-root-")
+        self._log = tempfile.NamedTemporaryFile(prefix="ag-host-", suffix=".log", delete=False)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        package_dir = str(Path(__file__).resolve().parents[1])
+        config = {
+            "isolate": settings.isolate, "root": self._root, "control_fd": theirs.fileno(),
+            "extra_paths": [package_dir, *settings.extra_paths],
+            "hidden": [str(Path(p).resolve()) for p in settings.hidden_paths],
+            "warm_imports": list(settings.warm_imports),
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", "-m", "autograder.sandbox.host", json.dumps(config)],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+            preexec_fn=isolate.die_with_parent, cwd="/", env=_host_env())
+        theirs.close()
+        self.control = ours
+        ready = self._receive(HOST_START_TIMEOUT)
+        if ready.get("op") != "ready":
+            raise RuntimeError(f"sandbox host did not start: {self.log_tail()}")
+        self.isolation = isolate.Isolation(**ready["isolation"])
+        self.warm_timings = ready.get("warm", {})
+
+    def _receive(self, timeout: float) -> dict:
+        self.control.settimeout(timeout)
+        try:
+            data = self.control.recv(1 << 20)
+        except (socket.timeout, OSError) as exc:
+            raise RuntimeError(f"sandbox host is not answering ({exc}): {self.log_tail()}") from exc
+        if not data:
+            raise RuntimeError(f"sandbox host exited: {self.log_tail()}")
+        tree, buffers = wire.read_frame(_Bytes(data))
+        return wire.unpack(tree, buffers)
+
+    def log_tail(self) -> str:
+        try:
+            return Path(self._log.name).read_text(errors="replace")[-2000:]
+        except OSError:
+            return ""
+
+    def spawn(self, uid_offset: int = 0) -> "Child":
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        workdir = "" if self.isolation.namespaces else tempfile.mkdtemp(prefix="ag-work-")
+        if workdir and os.geteuid() == 0:
+            os.chown(workdir, UID_BASE + self.slot, UID_BASE + self.slot)
+        request = {"op": "spawn", "uid": UID_BASE + self.slot + uid_offset, "workdir": workdir,
+                   "limits": self.settings.limits().__dict__}
+        try:
+            socket.send_fds(self.control, [wire.pack(request)], [theirs.fileno()])
+        finally:
+            theirs.close()
+        reply = self._receive(30.0)
+        if reply.get("op") != "spawned":
+            ours.close()
+            raise RuntimeError(f"sandbox host could not start a child: {reply.get('message')}")
+        return Child(ours, reply["pid"], self.settings.max_message_bytes, workdir)
+
+    def close(self) -> None:
+        try:
+            self.control.close()
+        except OSError:
+            pass
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self._root, ignore_errors=True)
+        self._log.close()
+        os.unlink(self._log.name)
+
+    def __enter__(self) -> "SandboxHost":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _host_env() -> dict[str, str]:
+    keep = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
+    return {k: v for k, v in os.environ.items() if k in keep}
+
+
+class _Bytes:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def read(self, n: int) -> bytes:
+        chunk = self.data[self.pos:self.pos + n]
+        self.pos += len(chunk)
+        return chunk
+
+
+class Child:
+    """A channel to one sandboxed child; every read has a deadline, and death is detected."""
+
+    def __init__(self, sock: socket.socket, middle_pid: int, max_bytes: int, workdir: str) -> None:
+        self.sock = sock
+        self.reader = sock.makefile("rb")
+        self.middle_pid = middle_pid
+        self.pid: int | None = None
+        self.pid_namespace = False
+        self.max_bytes = max_bytes
+        self.workdir = workdir
+        self.exit_status: int | None = None
+        self.alive = True
+        self.killed_by_us = False
+
+    def send(self, message: dict, register_callback: Callable[[Any], int] | None = None) -> None:
+        try:
+            self.sock.sendall(wire.pack(message, register_callback))
+        except OSError as exc:
+            self.alive = False
+            raise ChildDied(self.death_reason()) from exc
+
+    def receive(self, deadline: float, make_callback: Any = None) -> dict:
+        """The next message that is not bookkeeping; raises ChildDied on death or at the deadline."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                raise ChildDied(ErrorInfo("timeout"))
+            self.sock.settimeout(remaining)
+            try:
+                tree, buffers = wire.read_frame(self.reader, self.max_bytes)
+                message = wire.unpack(tree, buffers, make_callback)
+            except (socket.timeout, TimeoutError):
+                self.kill()
+                raise ChildDied(ErrorInfo("timeout")) from None
+            except (EOFError, OSError, wire.WireError) as exc:
+                self.alive = False
+                self._collect_exit(deadline)
+                self.kill()
+                reason = self.death_reason()
+                if isinstance(exc, wire.WireError) and reason.kind == "crashed" and not reason.message:
+                    reason.message = f"it sent a malformed message ({exc})"
+                raise ChildDied(reason) from None
+            op = message.get("op")
+            if op == "spawned":
+                self.pid = int(message["pid"])
+                self.pid_namespace = bool(message.get("pid_namespace"))
+                continue
+            if op == "exited":
+                self.exit_status = int(message["status"])
+                self.alive = False
+                raise ChildDied(self.death_reason())
+            return message
+
+    def _collect_exit(self, deadline: float) -> None:
+        """After EOF, the middle process may still be about to report the exit status."""
+        self.sock.settimeout(0.5)
+        try:
+            while self.exit_status is None:
+                tree, buffers = wire.read_frame(self.reader, self.max_bytes)
+                message = wire.unpack(tree, buffers)
+                if message.get("op") == "exited":
+                    self.exit_status = int(message["status"])
+        except Exception:  # noqa: BLE001 - best effort: the status only improves the message
+            pass
+
+    def death_reason(self) -> ErrorInfo:
+        status = self.exit_status
+        if status is None:
+            return ErrorInfo("crashed", message="")
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            if sig == signal.SIGXCPU:
+                return ErrorInfo("cpu", message="it used up its CPU time")
+            if sig == signal.SIGKILL and self.killed_by_us:
+                return ErrorInfo("timeout")
+            if sig == signal.SIGKILL:
+                return ErrorInfo("crashed", message="it was killed (SIGKILL), often because it ran out of memory")
+            return ErrorInfo("crashed", message=f"it crashed with signal {signal.Signals(sig).name}")
+        code = os.WEXITSTATUS(status)
+        return ErrorInfo("exit", message=f"it exited the process (exit code {code})")
+
+    def kill(self) -> None:
+        """SIGKILL the child (and, through its PID namespace or process group, all it started)."""
+        if self.alive:
+            self.killed_by_us = True
+        self.alive = False
+        if self.pid:
+            try:
+                if self.pid_namespace:
+                    os.kill(self.pid, signal.SIGKILL)
+                else:
+                    os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        if self.alive:
+            try:
+                self.sock.sendall(wire.pack({"op": "exit"}))
+            except OSError:
+                pass
+        self.kill()
+        for pid in (self.middle_pid,):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            self.reader.close()
+            self.sock.close()
+        except OSError:
+            pass
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)

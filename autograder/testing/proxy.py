@@ -1,0 +1,137 @@
+"""What a hidden test holds instead of the student's module: calls become messages to the sandbox.
+
+``student.softmax_temperature(x, 0.5)`` sends the arguments to the child and returns the result as
+plain data (NumPy arrays, numbers, strings, lists, tuples, dicts). When the student's code fails,
+the call raises a ``StudentError`` whose ``feedback`` is written for the student.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograder.sandbox.run import SubmissionRun
+from autograder.sandbox.session import ErrorInfo
+
+
+class StudentError(Exception):
+    """The student's function did not return normally. ``feedback`` says why, in plain words."""
+
+    def __init__(self, function: str, info: ErrorInfo, feedback: str) -> None:
+        super().__init__(feedback)
+        self.function = function
+        self.info = info
+        self.feedback = feedback
+
+    def is_instance_of(self, exception_name: str) -> bool:
+        """Whether the student's exception is (a subclass of) the named built-in exception."""
+        return exception_name in self.info.types
+
+
+class NotImplementedStub(StudentError):
+    """The function still raises NotImplementedError: it has not been written yet."""
+
+
+class MissingFunction(StudentError):
+    """The notebook does not define the function (or defines something that is not callable)."""
+
+
+class StudentTimeout(StudentError):
+    """The call did not finish within its time limit."""
+
+
+class StudentCrash(StudentError):
+    """The child process died (memory, a signal, ``os._exit``) or could not be restarted."""
+
+
+def describe_failure(function: str, info: ErrorInfo, seconds: float, memory_mb: int) -> StudentError:
+    """Build the exception (and its feedback text) for a failed call."""
+    kind = info.kind
+    if kind == "missing":
+        return MissingFunction(function, info, f"{function} is not defined in your notebook "
+                                               f"(check the name and that its cell runs without errors)")
+    if kind == "not_callable":
+        return MissingFunction(function, info, f"{function} in your notebook is a {info.type}, not a function")
+    if kind == "timeout":
+        return StudentTimeout(function, info, f"{function} did not return within {seconds:g} s")
+    if kind == "memory":
+        return StudentCrash(function, info, f"{function} used more than {_size(memory_mb)} of memory (MemoryError)")
+    if kind == "cpu":
+        return StudentCrash(function, info, f"{function} used up the CPU time allowed for your notebook")
+    if kind == "gave_up":
+        if info.message in ("timeout",):
+            return StudentTimeout(function, info, f"not run: {function} already timed out in earlier tests")
+        if info.message == "restart":
+            return StudentCrash(function, info, "not run: your notebook crashed too many times")
+        return StudentCrash(function, info, f"not run: {function} already crashed in earlier tests")
+    if kind == "exit":
+        return StudentCrash(function, info, f"{function} tried to exit the process "
+                                            f"({info.message or info.type}); do not call sys.exit or os._exit")
+    if kind == "crashed":
+        detail = info.message or "it stopped responding"
+        return StudentCrash(function, info, f"{function} crashed the process: {detail}")
+    if kind == "unencodable":
+        return StudentError(function, info, f"{function} returned something that could not be read: {info.message}")
+    if "NotImplementedError" in info.types:
+        return NotImplementedStub(function, info, f"{function} is not implemented yet (it raises NotImplementedError)")
+    where = _last_frame(info.traceback)
+    text = f"{function} raised {info.type}: {info.message}" if info.message else f"{function} raised {info.type}"
+    return StudentError(function, info, text + (f"\n{where}" if where else ""))
+
+
+def _last_frame(traceback_text: str) -> str:
+    lines = [line for line in traceback_text.splitlines() if line.strip()]
+    frames = [i for i, line in enumerate(lines) if line.lstrip().startswith('File "<cell')]
+    if not frames:
+        return ""
+    i = frames[-1]
+    return "\n".join(lines[i:i + 2]).replace('File "<cell', 'in cell "').replace('>", line', '", line')
+
+
+def _size(mb: int) -> str:
+    return f"{mb / 1024:g} GiB" if mb >= 1024 else f"{mb} MB"
+
+
+class StudentFunction:
+    """A callable stand-in for one of the student's functions."""
+
+    def __init__(self, run: SubmissionRun, name: str, timeout: float, memory_mb: int) -> None:
+        self._run, self.name, self.timeout, self._memory_mb = run, name, timeout, memory_mb
+
+    def with_timeout(self, seconds: float) -> "StudentFunction":
+        """The same function with another time limit (for tests that legitimately take longer)."""
+        return StudentFunction(self._run, self.name, seconds, self._memory_mb)
+
+    def _outcome(self, args: tuple, kwargs: dict, repeat: int | None, return_args: bool) -> Any:
+        outcome = self._run.call(self.name, list(args), kwargs, timeout=self.timeout, repeat=repeat,
+                                 return_args=return_args)
+        if not outcome.ok:
+            assert outcome.error is not None
+            raise describe_failure(self.name, outcome.error, self.timeout, self._memory_mb)
+        return outcome
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._outcome(args, kwargs, None, False).value
+
+    def call_and_inputs(self, *args: Any, **kwargs: Any) -> tuple[Any, list, dict]:
+        """The result, plus the arguments as the function left them (to check it did not modify them)."""
+        outcome = self._outcome(args, kwargs, None, True)
+        return outcome.value, outcome.args_after or [], outcome.kwargs_after or {}
+
+    def repeat(self, times: int, *args: Any, **kwargs: Any) -> list:
+        """Call ``times`` times inside the sandbox on the same argument objects (an ``rng`` advances)."""
+        return self._outcome(args, kwargs, times, False).value
+
+
+class Student:
+    """The student's notebook as the tests see it: ``student.<function>(...)``."""
+
+    def __init__(self, run: SubmissionRun, call_seconds: float, memory_mb: int) -> None:
+        self._run, self._call_seconds, self._memory_mb = run, call_seconds, memory_mb
+
+    def __getattr__(self, name: str) -> StudentFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return StudentFunction(self._run, name, self._call_seconds, self._memory_mb)
+
+    def defines(self, name: str) -> bool:
+        return self._run.notebook.names.get(name) == "function"

@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+from conftest import LOSS_RTOL, features
+
+from autograder.testing.checks import Call, check_inputs_unchanged, check_scalar_close
+
+pytestmark = pytest.mark.question("content_loss")
+
+
+def check_loss(student, reference, b, c):
+    call = Call("content_loss", b, c)
+    check_scalar_close(call(student), call(reference), call, rtol=LOSS_RTOL, atol=0.0)
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("shape", [(4, 5, 3), (8, 10, 16), (1, 1, 1), (2, 7, 5)], ids=lambda s: "x".join(map(str, s)))
+def test_sum_of_squared_differences(student, reference, shape):
+    """the sum (not the mean) of squared differences"""
+    check_loss(student, reference, features(shape, seed=1), features(shape, seed=2))
+
+
+def test_identical_maps_give_zero(student):
+    """identical feature maps have zero content loss"""
+    x = features((3, 4, 5), seed=3)
+    call = Call("content_loss", x, x.copy())
+    check_scalar_close(call(student), 0.0, call, atol=1e-12)
+
+
+def test_squared_not_absolute(student, reference):
+    """differences larger and smaller than 1 are squared"""
+    b = np.zeros((2, 2, 2))
+    c = np.array([0.5, -0.25, 2.0, -3.0, 0.0, 1.0, 0.1, -1.5]).reshape(2, 2, 2)
+    check_loss(student, reference, b, c)
+
+
+def test_float32_inputs(student, reference):
+    """float32 feature maps"""
+    check_loss(student, reference, features((6, 5, 4), seed=4).astype(np.float32),
+               features((6, 5, 4), seed=5).astype(np.float32))
+
+
+def test_does_not_modify_inputs(student):
+    """the feature maps are left unchanged"""
+    b, c = features((3, 4, 2), seed=6), features((3, 4, 2), seed=7)
+    _, after, _ = student.content_loss.call_and_inputs(b.copy(), c.copy())
+    check_inputs_unchanged([b, c], after, Call("content_loss", b, c))
