@@ -43,7 +43,8 @@ def _warm(modules: list[str]) -> dict[str, float]:
             module = importlib.import_module(name)
             if name == "torch":
                 module.set_num_threads(1)
-        except Exception:  # noqa: BLE001 - a missing optional library just stays cold
+        except Exception as exc:  # noqa: BLE001 - a missing optional library just stays cold
+            print(f"warm import of {name} failed: {exc!r}", file=sys.stderr, flush=True)
             continue
         timings[name] = round(time.monotonic() - start, 3)
     return timings

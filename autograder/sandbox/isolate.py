@@ -173,6 +173,8 @@ def enter_jail(root: str, extra_paths: list[str], hidden: list[str]) -> Isolatio
     mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chroot(root)
     os.chdir("/")
+    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     return Isolation(True, user_ns, True, True, "mount, network, IPC, UTS and PID namespaces; read-only root "
                      "without the project" + ("; user namespace" if user_ns else ""))
 

@@ -229,7 +229,7 @@ class Child:
                 raise ChildDied(ErrorInfo("timeout")) from None
             except (EOFError, OSError, wire.WireError) as exc:
                 self.alive = False
-                self._collect_exit(deadline)
+                self._collect_exit(time.monotonic() + 2)
                 self.kill()
                 reason = self.death_reason()
                 if isinstance(exc, wire.WireError) and reason.kind == "crashed" and not reason.message:
@@ -247,10 +247,10 @@ class Child:
             return message
 
     def _collect_exit(self, deadline: float) -> None:
-        """After EOF, the middle process may still be about to report the exit status."""
-        self.sock.settimeout(0.5)
+        """Wait (until ``deadline``) for the middle process to report the child's exit status."""
         try:
             while self.exit_status is None:
+                self.sock.settimeout(max(deadline - time.monotonic(), 0.01))
                 tree, buffers = wire.read_frame(self.reader, self.max_bytes)
                 message = wire.unpack(tree, buffers)
                 if message.get("op") == "exited":
@@ -289,17 +289,20 @@ class Child:
                 pass
 
     def close(self) -> None:
+        """Stop the child and wait until every process it started is gone (the middle process reports
+        the exit only after the PID namespace is empty), so the next child starts with a clean slate."""
         if self.alive:
             try:
                 self.sock.sendall(wire.pack({"op": "exit"}))
             except OSError:
                 pass
         self.kill()
-        for pid in (self.middle_pid,):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        if self.exit_status is None:
+            self._collect_exit(time.monotonic() + 10)
+        try:
+            os.kill(self.middle_pid, signal.SIGKILL)
+        except OSError:
+            pass
         try:
             self.reader.close()
             self.sock.close()

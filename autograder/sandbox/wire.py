@@ -97,7 +97,7 @@ def _plain_array(arr: np.ndarray) -> np.ndarray | None:
         except (TypeError, ValueError):
             return None
         dtype = arr.dtype
-    return np.ascontiguousarray(arr, dtype=dtype)
+    return np.asarray(arr, dtype=dtype, order="C")
 
 
 class Encoder:

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import LOSS_RTOL, features
+from .support import LOSS_RTOL, features
 
 from autograder.testing.checks import Call, check_inputs_unchanged, check_scalar_close
 

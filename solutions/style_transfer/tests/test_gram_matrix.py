@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import GRAM_RTOL, features
+from .support import GRAM_RTOL, features
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

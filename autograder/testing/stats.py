@@ -1,0 +1,74 @@
+"""Goodness-of-fit checks for stochastic stubs, with a stated false-failure probability.
+
+A correct implementation run with a fixed seed gives the same draws every time, so each verdict
+is deterministic; ``alpha`` bounds the chance that a correct implementation and seed pair fails.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+DEFAULT_ALPHA = 1e-6
+
+
+def chi_square_pvalue(counts: np.ndarray, probs: np.ndarray, min_expected: float = 5.0) -> float:
+    """Pearson's chi-square p-value, pooling cells whose expected count is below ``min_expected``."""
+    counts = np.asarray(counts, dtype=np.float64)
+    probs = np.asarray(probs, dtype=np.float64)
+    n = counts.sum()
+    expected = probs * n
+    keep = expected >= min_expected
+    obs = list(counts[keep])
+    exp = list(expected[keep])
+    if (~keep).any() and expected[~keep].sum() > 0:
+        obs.append(counts[~keep].sum())
+        exp.append(expected[~keep].sum())
+    if len(obs) < 2:
+        return 1.0
+    return float(stats.chisquare(obs, exp).pvalue)
+
+
+def check_categorical(draws: list, probs: np.ndarray, what: str, alpha: float = DEFAULT_ALPHA) -> None:
+    """Draws (token ids) follow ``probs``; a draw of a probability-0 token fails at once."""
+    v = len(probs)
+    ids = np.asarray(draws, dtype=np.int64)
+    if ids.size and (ids.min() < 0 or ids.max() >= v):
+        bad = ids[(ids < 0) | (ids >= v)][0]
+        raise AssertionError(f"{what} returned token id {bad}, outside the vocabulary 0..{v - 1}")
+    counts = np.bincount(ids, minlength=v)
+    impossible = np.flatnonzero((np.asarray(probs) == 0) & (counts > 0))
+    if impossible.size:
+        raise AssertionError(f"{what} drew token {impossible[0]}, whose probability is 0 (a -inf logit)")
+    p = chi_square_pvalue(counts, probs)
+    if p < alpha:
+        top = np.argsort(-counts)[:3]
+        freq = ", ".join(f"token {t}: {counts[t] / len(ids):.3f}" for t in top)
+        raise AssertionError(f"{what}: the {len(ids)} draws do not follow softmax(logits / temperature) "
+                             f"(chi-square p = {p:.1e}; most frequent {freq})")
+
+
+def check_standard_normal(u: np.ndarray, what: str, z_limit: float = 5.5, ks_alpha: float = 5e-7) -> None:
+    """Rows of ``u`` (shape (N, D), N large) look like independent standard normal draws.
+
+    Four z-tests at ``z_limit`` (two-sided p = 3.8e-8 each at 5.5) and a KS test at ``ks_alpha``:
+    a correct implementation fails with probability below 1e-6 in total.
+    """
+    n, d = u.shape
+    mean_z = np.abs(u.mean(axis=0)) * np.sqrt(n)
+    if (mean_z > z_limit).any():
+        raise AssertionError(f"{what}: the noise does not have mean 0 (z = {mean_z.max():.1f})")
+    var_z = np.abs(u.var(axis=0, ddof=1) - 1.0) / np.sqrt(2.0 / (n - 1))
+    if (var_z > z_limit).any():
+        raise AssertionError(f"{what}: the spread is wrong: (z - mean) / exp(0.5 * log_var) should have variance 1 "
+                             f"(measured {u.var(axis=0, ddof=1).round(3).tolist()})")
+    if d > 1:
+        corr = np.corrcoef(u[:, 0], u[:, 1])[0, 1]
+        if abs(corr) * np.sqrt(n) > z_limit:
+            raise AssertionError(f"{what}: the noise of different latent dimensions is correlated ({corr:.3f})")
+    lag = np.corrcoef(u[:-1, 0], u[1:, 0])[0, 1]
+    if abs(lag) * np.sqrt(n) > z_limit or np.any(np.all(u[1:] == u[:-1], axis=1)):
+        raise AssertionError(f"{what}: rows reuse the same noise; draw independent noise for every row")
+    p = stats.kstest(u.ravel()[: 20000], "norm").pvalue
+    if p < ks_alpha:
+        raise AssertionError(f"{what}: the noise is not normally distributed (KS p = {p:.1e})")

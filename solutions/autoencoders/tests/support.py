@@ -1,0 +1,22 @@
+"""Inputs and tolerances for the autoencoders hidden tests."""
+
+import numpy as np
+
+RTOL = 1e-6  # float32 TensorFlow/Keras/PyTorch implementations stay within this
+ATOL = 1e-9
+FLOAT32_RTOL = 1e-5  # results computed from float32 inputs
+
+LOG4 = float(np.log(4.0))  # a non-zero log-variance: exp(log_var) and exp(0.5 * log_var) differ
+
+
+def images(shape, seed, dtype=np.uint8):
+    """A batch of images in [0, 255] that includes pure black (0) and pure white (255) pixels."""
+    x = np.random.default_rng(seed).integers(0, 256, size=shape)
+    flat = x.reshape(-1)
+    flat[0], flat[-1] = 0, 255
+    return x.astype(dtype)
+
+
+def latent(shape, seed):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=shape), rng.normal(size=shape) * 1.5

@@ -1,0 +1,105 @@
+import numpy as np
+import pytest
+
+from autograder.testing.checks import Call, check_inputs_unchanged, check_raises
+
+from .support import TableLM, ToyLM, check_hypotheses, hypotheses
+
+pytestmark = pytest.mark.question("beam_search")
+
+LONG_SECONDS = 60
+
+# (vocab, beam_width, max_new_tokens, eos_id, eos_bias, prompt, seed)
+CASES = {
+    "k3-n6": (12, 3, 6, None, 0.0, (1, 2), 0),
+    "k4-n8": (20, 4, 8, None, 0.0, (5,), 1),
+    "k2-n10-empty-prompt": (8, 2, 10, None, 0.0, (), 2),
+    "k5-n5-long-prompt": (10, 5, 5, None, 0.0, (7, 3, 9, 1), 3),
+    "k3-n8-eos": (15, 3, 8, 1, 2.0, (3, 4), 4),
+    "k4-n10-frequent-eos": (15, 4, 10, 0, 3.0, (2,), 5),
+    "k5-n6-eos": (10, 5, 6, 2, 1.5, (7,), 6),
+    "k2-n12-eos": (9, 2, 12, 3, 2.5, (1,), 7),
+}
+
+
+def run_case(student, reference, vocab, k, n, eos, bias, prompt, seed, timeout=None):
+    lm = ToyLM(vocab, seed, eos=eos, eos_bias=bias)
+    kwargs = {} if eos is None else {"eos_id": eos}
+    c = Call("beam_search", lm, list(prompt), k, n, **kwargs)
+    fn = student.beam_search if timeout is None else student.beam_search.with_timeout(timeout)
+    check_hypotheses(fn(lm, list(prompt), k, n, **kwargs), reference.beam_search(lm, list(prompt), k, n, **kwargs), c)
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_matches_reference_beam_search(student, reference, case):
+    """the beam_width best hypotheses, best first, with summed log-prob scores"""
+    run_case(student, reference, *CASES[case])
+
+
+@pytest.mark.points(2)
+def test_beats_greedy_on_a_trap(student):
+    """beam search finds the better sequence that greedy decoding misses"""
+    # Greedy takes token 0 first (p=0.5) and can then only reach p=0.5*0.34; token 1 first leads to 0.4*0.9.
+    table = {(): [0.5, 0.4, 0.1], (0,): [0.34, 0.33, 0.33], (1,): [0.05, 0.05, 0.9], (2,): [0.3, 0.3, 0.4]}
+    lm = TableLM(table, 3)
+    c = Call("beam_search", lm, [], 2, 2)
+    got = hypotheses(student.beam_search(lm, [], 2, 2), c)
+    if not got or got[0][0] != (1, 2):
+        raise AssertionError(f"{c}: the best hypothesis should be (1, 2) with probability 0.36; "
+                             f"it returned {got[0][0] if got else 'nothing'}")
+
+
+def test_width_one_is_greedy(student, reference):
+    """beam_width 1 is greedy decoding"""
+    run_case(student, reference, 11, 1, 9, None, 0.0, (4,), 8)
+
+
+@pytest.mark.points(2)
+def test_width_larger_than_vocabulary(student, reference):
+    """beam_width larger than the vocabulary: only the hypotheses that exist are returned"""
+    for n in (1, 2):
+        run_case(student, reference, 3, 5, n, None, 0.0, (0,), 9)
+
+
+def test_zero_new_tokens(student):
+    """max_new_tokens == 0 returns [(tuple(prompt), 0.0)]"""
+    lm = ToyLM(5, 10)
+    c = Call("beam_search", lm, [3, 1], 3, 0)
+    got = hypotheses(student.beam_search(lm, [3, 1], 3, 0), c)
+    if got != [((3, 1), 0.0)]:
+        raise AssertionError(f"{c} returned {got}; it should return [((3, 1), 0.0)]")
+
+
+def test_width_below_one_raises(student):
+    """beam_width < 1 raises ValueError"""
+    check_raises(student, "ValueError", Call("beam_search", ToyLM(5, 11), [1], 0, 3))
+
+
+@pytest.mark.points(2)
+def test_masked_tokens_never_appear(student, reference):
+    """tokens with log-prob -inf are never generated, even when beam_width exceeds the finite choices"""
+    lm = ToyLM(6, 12, masked=(0, 2, 3, 5))
+    c = Call("beam_search", lm, [1], 5, 3)
+    got = student.beam_search(lm, [1], 5, 3)
+    check_hypotheses(got, reference.beam_search(lm, [1], 5, 3), c)
+
+
+@pytest.mark.points(2)
+def test_long_generation_does_not_underflow(student, reference):
+    """260 new tokens: scores are sums of log-probs (multiplying probabilities underflows to 0)"""
+    run_case(student, reference, 6, 3, 260, None, 0.0, (2,), 13, timeout=LONG_SECONDS)
+
+
+def test_long_generation_with_eos(student, reference):
+    """260 new tokens with a rare end-of-sequence token"""
+    run_case(student, reference, 7, 2, 260, 6, -1.0, (1,), 14, timeout=LONG_SECONDS)
+
+
+def test_does_not_modify_prompt(student):
+    """the prompt passed in is left unchanged"""
+    lm = ToyLM(6, 15)
+    prompt = [2, 4, 1]
+    c = Call("beam_search", lm, prompt, 2, 3)
+    _, after, _ = student.beam_search.call_and_inputs(lm, list(prompt), 2, 3)
+    check_inputs_unchanged([prompt], after[1:2], c)

@@ -1,0 +1,116 @@
+"""Sampling is graded by distribution: 20,000 draws with a fixed seed, Pearson chi-square against
+softmax(logits / T) at alpha = 1e-6 (a correct implementation fails with probability at most 1e-6
+per test; with a fixed seed the verdict for a given implementation never changes). The draws are
+made inside the sandbox in one batch (``repeat``), not one round trip each."""
+
+import numpy as np
+import pytest
+
+from autograder.sandbox.wire import RngState
+from autograder.testing.checks import Call, check_inputs_unchanged, check_raises, result_array
+from autograder.testing.stats import check_categorical
+
+pytestmark = pytest.mark.question("sample_next_token")
+
+N_DRAWS = 20_000
+SAMPLING_SECONDS = 90
+LOGITS = np.array([1.0, 2.0, 0.5, 3.0, -1.0, -np.inf])
+
+
+def token_id(value, call):
+    arr = result_array(value, call, kinds="iuf")
+    if arr.ndim != 0:
+        raise AssertionError(f"{call} returned an array of shape {arr.shape}; it should return a single int")
+    if arr.dtype.kind == "f" and not float(arr).is_integer():
+        raise AssertionError(f"{call} returned {float(arr)}; it should return an int token id")
+    return int(arr)
+
+
+def probabilities(logits, temperature):
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+def draws(student, logits, temperature, seed, n=N_DRAWS):
+    c = Call("sample_next_token", logits, temperature, np.random.default_rng(seed))
+    values = student.sample_next_token.with_timeout(SAMPLING_SECONDS).repeat(n, logits, temperature,
+                                                                               np.random.default_rng(seed))
+    return [token_id(v, c) for v in values], c
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("temperature", [1.0, 0.5, 2.0])
+def test_draws_follow_softmax_with_temperature(student, temperature):
+    """draws follow softmax(logits / temperature) and never pick a -inf token"""
+    ids, c = draws(student, LOGITS, temperature, seed=11)
+    check_categorical(ids, probabilities(LOGITS, temperature), str(c))
+
+
+def test_extreme_temperatures(student):
+    """a low temperature (0.05) concentrates the draws, a high one (50) spreads them"""
+    for temperature in (0.05, 50.0):
+        ids, c = draws(student, LOGITS[:5], temperature, seed=12)
+        check_categorical(ids, probabilities(LOGITS[:5], temperature), str(c))
+
+
+def test_large_logits_and_vocabulary(student):
+    """large logits ([1000, 1001, 1002, ...]) and a 1,000-token vocabulary sample correctly"""
+    logits = np.concatenate([[1000.0, 1001.0, 1002.0], np.random.default_rng(3).normal(size=997) + 998.0])
+    ids, c = draws(student, logits, 1.0, seed=13)
+    check_categorical(ids, probabilities(logits, 1.0), str(c))
+
+
+@pytest.mark.points(2)
+def test_greedy_at_zero_temperature(student):
+    """temperature 0 returns the index of the largest logit"""
+    for logits, best in (([0.1, 2.5, -1.0, 2.4], 1), ([-3.0, -1.0, -2.0], 1), ([5.0, -np.inf, 1.0], 0)):
+        c = Call("sample_next_token", np.array(logits), 0, np.random.default_rng(0))
+        got = token_id(c(student), c)
+        if got != best:
+            raise AssertionError(f"{c} returned {got}; at temperature 0 it should return the index of the "
+                                 f"largest logit")
+
+
+def test_greedy_ties_take_lowest_index(student):
+    """at temperature 0, tied maxima give the lowest index"""
+    c = Call("sample_next_token", np.array([1.0, 3.0, 3.0, 2.0]), 0, np.random.default_rng(0))
+    got = token_id(c(student), c)
+    if got != 1:
+        raise AssertionError(f"{c} returned {got}; ties should go to the lowest index")
+
+
+def test_greedy_does_not_use_rng(student):
+    """temperature 0 does not draw from rng"""
+    rng = np.random.default_rng(5)
+    c = Call("sample_next_token", np.array([0.5, 1.5, 0.2]), 0, rng)
+    _, after, _ = student.sample_next_token.call_and_inputs(np.array([0.5, 1.5, 0.2]), 0, rng)
+    state = after[2] if len(after) > 2 else None
+    if not isinstance(state, RngState) or state.state != np.random.default_rng(5).bit_generator.state:
+        raise AssertionError(f"{c} changed the state of rng; greedy decoding must not draw random numbers")
+
+
+@pytest.mark.points(2)
+def test_same_seed_same_draws(student):
+    """the same seed gives the same draws, different seeds give different draws (randomness only from rng)"""
+    logits = np.zeros(50)
+    a, c = draws(student, logits, 1.0, seed=21, n=40)
+    b, _ = draws(student, logits, 1.0, seed=21, n=40)
+    d, _ = draws(student, logits, 1.0, seed=22, n=40)
+    if a != b:
+        raise AssertionError(f"{c}: two runs with the same seed gave different draws; use only rng for randomness")
+    if a == d:
+        raise AssertionError(f"{c}: two different seeds gave the same draws; draw from the rng you are given")
+
+
+def test_negative_temperature_raises(student):
+    """temperature < 0 raises ValueError"""
+    check_raises(student, "ValueError", Call("sample_next_token", np.array([1.0, 2.0]), -0.5,
+                                             np.random.default_rng(0)))
+
+
+def test_does_not_modify_logits(student):
+    """the logits passed in are left unchanged"""
+    x = np.array([1.0, 2.0, 0.5])
+    _, after, _ = student.sample_next_token.call_and_inputs(x.copy(), 0.7, np.random.default_rng(1))
+    check_inputs_unchanged([x], after[:1], Call("sample_next_token", x, 0.7, np.random.default_rng(1)))
