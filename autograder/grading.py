@@ -15,15 +15,14 @@ import traceback
 from pathlib import Path
 from typing import Callable, Iterator
 
-from autograder.config import AssignmentPaths, Config, assignment, find_config, limits_for, load_config
+from autograder.config import AssignmentPaths, Config, Limits, assignment, find_config, limits_for, load_config
 from autograder.exports.grades_csv import write_grades_csv
 from autograder.sandbox.session import SandboxHost, SandboxSettings
 from autograder.scoring.gradescope import gradescope_results, write_json_atomic
 from autograder.scoring.results import SubmissionResult, TestOutcome, score
 from autograder.submission.discover import Job, find_submissions, make_jobs
 
-def sandbox_settings(config: Config, root: Path, name: str, out_dir: Path | None) -> SandboxSettings:
-    limits = limits_for(config, name)
+def sandbox_settings(config: Config, root: Path, limits: Limits, out_dir: Path | None) -> SandboxSettings:
     hidden = [root / "solutions", root / "tests", root / "examples", root / "grading_config.yaml"]
     if out_dir is not None:
         hidden.append(out_dir)
@@ -34,14 +33,15 @@ def sandbox_settings(config: Config, root: Path, name: str, out_dir: Path | None
         file_bytes=limits.file_mb * 1024**2, processes=limits.processes, tmp_bytes=limits.tmp_mb * 1024**2)
 
 
-def _worker(slot: int, config_path: str, name: str, out_dir: str | None, jobs: "mp.Queue[Job | None]",
-            results: "mp.Queue[tuple]") -> None:
+def _worker(slot: int, config_path: str, name: str, limits: Limits | None, out_dir: str | None,
+            jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]") -> None:
     from autograder.testing.runner import AuthorError, run_batch
 
     try:
         config, root = load_config(Path(config_path))
         paths = AssignmentPaths(name=name, root=root)
-        settings = sandbox_settings(config, root, name, Path(out_dir) if out_dir else None)
+        limits = limits or limits_for(config, name)
+        settings = sandbox_settings(config, root, limits, Path(out_dir) if out_dir else None)
 
         def take() -> Iterator[Job]:
             while True:
@@ -52,7 +52,7 @@ def _worker(slot: int, config_path: str, name: str, out_dir: str | None, jobs: "
                 yield job
 
         with SandboxHost(settings, slot=slot) as host:
-            run_batch(paths, assignment(config, name), limits_for(config, name), host, take(),
+            run_batch(paths, assignment(config, name), limits, host, take(),
                       lambda r: results.put(("result", slot, r.to_dict())))
     except AuthorError as exc:
         results.put(("author_error", slot, str(exc)))
@@ -73,8 +73,12 @@ def unrunnable(job: Job, name: str, config: Config, reason: str) -> SubmissionRe
 
 
 def grade(config_path: Path | None, name: str, submissions: list[Path], out_dir: Path, workers: int = 1,
-          on_event: Callable[[str, object], None] | None = None) -> list[SubmissionResult]:
-    """Grade every submission; writes results.json per submission as it finishes. Returns all results."""
+          on_event: Callable[[str, object], None] | None = None, limits: Limits | None = None
+          ) -> list[SubmissionResult]:
+    """Grade every submission; writes results.json per submission as it finishes. Returns all results.
+
+    ``limits`` replaces the configured limits for this batch (tests use short timeouts).
+    """
     from autograder.testing.runner import AuthorError
 
     config_path = config_path or find_config()
@@ -89,7 +93,7 @@ def grade(config_path: Path | None, name: str, submissions: list[Path], out_dir:
     for job in [*jobs, *[None] * workers]:
         job_queue.put(job)
     procs = {slot: ctx.Process(target=_worker, daemon=True,
-                               args=(slot, str(config_path), name, str(out_dir), job_queue, events))
+                               args=(slot, str(config_path), name, limits, str(out_dir), job_queue, events))
              for slot in range(workers)}
     for p in procs.values():
         p.start()

@@ -59,6 +59,7 @@ def _spawn(request: dict, channel_fd: int, jail: isolate.Isolation) -> int:
     try:  # the middle process: owns a PID namespace whose process 1 runs the submission
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         isolate.die_with_parent()
+        _close_inherited_fds(keep=channel_fd)
         in_pid_ns = isolate.enter_submission(jail, request["uid"], limits)
         grandchild = os.fork()
         if grandchild == 0:
@@ -76,6 +77,20 @@ def _spawn(request: dict, channel_fd: int, jail: isolate.Isolation) -> int:
     except BaseException:  # noqa: BLE001 - the middle process must never return into the host loop
         pass
     os._exit(0)
+
+
+def _close_inherited_fds(keep: int) -> None:
+    """Close every descriptor inherited from the host (its control socket above all) except the
+    child's channel and the standard streams, so student code can reach nothing but its own channel."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, _max_fd())
+
+
+def _max_fd() -> int:
+    try:
+        return max(int(fd) for fd in os.listdir("/proc/self/fd")) + 1
+    except (OSError, ValueError):
+        return 4096
 
 
 def _run_submission(request: dict, channel_fd: int, jail: isolate.Isolation, in_pid_ns: bool,

@@ -3,8 +3,9 @@
 The cells run once in a fresh child. A call that kills the child (timeout, memory, ``os._exit``)
 fails on its own; the next call starts another child and replays the cells. A cell that killed
 the child is skipped in every replay, so a fatal top-level cell costs only what it defines.
-A function that has killed the child ``FATAL_CALLS_PER_FUNCTION`` times is not called again, so an
-endless loop in one function cannot use up the restarts that the other questions need.
+A function whose last ``FATAL_CALLS_PER_FUNCTION`` calls all ended in a timeout, a memory error or a
+crash is not called again, so an endless loop in one function costs seconds, not minutes, and cannot
+use up the restarts that the other questions need.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from autograder.submission.load import Submission
 
 
 FATAL_CALLS_PER_FUNCTION = 2
+FATAL_KINDS = {"timeout", "memory", "cpu", "crashed", "exit"}
 
 
 def _error(data: Any) -> ErrorInfo:
@@ -48,7 +50,7 @@ class SubmissionRun:
         self.skip: set[int] = set()
         self.student_seconds = 0.0
         self.fatal_calls: dict[str, ErrorInfo] = {}
-        self.fatal_counts: dict[str, int] = {}
+        self.fatal_streak: dict[str, int] = {}
         self._running_cell: int | None = None
 
     def start(self) -> NotebookRun:
@@ -117,9 +119,8 @@ class SubmissionRun:
     def call(self, name: str, args: list, kwargs: dict, *, timeout: float | None = None,
              repeat: int | None = None, return_args: bool = False) -> CallOutcome:
         """Call ``name(*args, **kwargs)`` in the child (``repeat`` times on the same objects)."""
-        if self.fatal_counts.get(name, 0) >= FATAL_CALLS_PER_FUNCTION:
-            last = self.fatal_calls[name]
-            return CallOutcome(False, error=ErrorInfo("gave_up", message=last.kind))
+        if self.fatal_streak.get(name, 0) >= FATAL_CALLS_PER_FUNCTION:
+            return CallOutcome(False, error=ErrorInfo("gave_up", message=self.fatal_calls[name].kind))
         if self.child is None or not self.child.alive:
             if not self._restart():
                 return CallOutcome(False, error=ErrorInfo("gave_up", message="restart"))
@@ -149,19 +150,28 @@ class SubmissionRun:
                 break
         except ChildDied as died:
             self.student_seconds += time.monotonic() - start
-            self.fatal_calls[name] = died.reason
-            self.fatal_counts[name] = self.fatal_counts.get(name, 0) + 1
-            return CallOutcome(False, error=died.reason, elapsed=time.monotonic() - start)
+            return self._note(name, CallOutcome(False, error=died.reason, elapsed=time.monotonic() - start))
         elapsed = _number(reply.get("elapsed"))
         self.student_seconds += elapsed
         if not reply.get("ok"):
-            return CallOutcome(False, error=_error(reply.get("error")), elapsed=elapsed,
-                               stdout=str(reply.get("stdout", "")))
+            return self._note(name, CallOutcome(False, error=_error(reply.get("error")), elapsed=elapsed,
+                                                stdout=str(reply.get("stdout", ""))))
+        self.fatal_streak[name] = 0
         args_after = reply.get("args_after")
         kwargs_after = reply.get("kwargs_after")
         return CallOutcome(True, value=reply.get("value"), elapsed=elapsed, stdout=str(reply.get("stdout", "")),
                            args_after=args_after if isinstance(args_after, list) else None,
                            kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else None)
+
+    def _note(self, name: str, outcome: CallOutcome) -> CallOutcome:
+        """Track consecutive fatal outcomes of ``name`` for the circuit breaker."""
+        assert outcome.error is not None
+        if outcome.error.kind in FATAL_KINDS:
+            self.fatal_calls[name] = outcome.error
+            self.fatal_streak[name] = self.fatal_streak.get(name, 0) + 1
+        else:
+            self.fatal_streak[name] = 0
+        return outcome
 
     def _answer_callback(self, request: dict, callbacks: list[Callable]) -> None:
         assert self.child is not None

@@ -72,7 +72,8 @@ def describe(item: pytest.Item, hidden_visibility: str, public_visibility: str) 
             if hasattr(item, "originalname") else item.name
     param = getattr(item, "callspec", None)
     name = f"{q.args[0]}: {description}" + (f" [{param.id}]" if param is not None else "")
-    return TestMeta(item.nodeid, name, str(q.args[0]), weight, visibility, public)
+    test_id = ("public/" if public else "hidden/") + item.nodeid.split("/tests/", 1)[-1]
+    return TestMeta(test_id, name, str(q.args[0]), weight, visibility, public)
 
 
 def failure_text(excinfo: pytest.ExceptionInfo | None, description: str) -> str:

@@ -7,6 +7,8 @@ the call raises a ``StudentError`` whose ``feedback`` is written for the student
 
 from __future__ import annotations
 
+import builtins
+import functools
 from typing import Any
 
 from autograder.sandbox.run import SubmissionRun
@@ -25,6 +27,23 @@ class StudentError(Exception):
     def is_instance_of(self, exception_name: str) -> bool:
         """Whether the student's exception is (a subclass of) the named built-in exception."""
         return exception_name in self.info.types
+
+
+MIRRORED = ("ValueError", "TypeError", "IndexError", "KeyError", "LookupError", "ZeroDivisionError",
+            "ArithmeticError", "OverflowError", "FloatingPointError", "RuntimeError", "RecursionError",
+            "AttributeError", "NameError", "UnboundLocalError", "AssertionError")
+
+
+@functools.cache
+def _mirror(name: str) -> type[StudentError]:
+    """``StudentError`` that is also the built-in exception ``name``, so ``except ValueError`` and
+    ``pytest.raises(ValueError)`` work on the grader's side as they do in the student's notebook."""
+    return type(f"Student{name}", (StudentError, getattr(builtins, name)), {})
+
+
+def student_error_class(types: tuple[str, ...]) -> type[StudentError]:
+    """The most specific mirrored built-in among the student's exception's classes."""
+    return next((_mirror(t) for t in types if t in MIRRORED), StudentError)
 
 
 class NotImplementedStub(StudentError):
@@ -58,11 +77,14 @@ def describe_failure(function: str, info: ErrorInfo, seconds: float, memory_mb: 
     if kind == "cpu":
         return StudentCrash(function, info, f"{function} used up the CPU time allowed for your notebook")
     if kind == "gave_up":
-        if info.message in ("timeout",):
-            return StudentTimeout(function, info, f"not run: {function} already timed out in earlier tests")
+        if info.message == "timeout":
+            return StudentTimeout(function, info, f"not run: {function} did not return within the time limit "
+                                                  f"in the previous tests")
+        if info.message == "memory":
+            return StudentCrash(function, info, f"not run: {function} ran out of memory in the previous tests")
         if info.message == "restart":
             return StudentCrash(function, info, "not run: your notebook crashed too many times")
-        return StudentCrash(function, info, f"not run: {function} already crashed in earlier tests")
+        return StudentCrash(function, info, f"not run: {function} crashed in the previous tests")
     if kind == "exit":
         return StudentCrash(function, info, f"{function} tried to exit the process "
                                             f"({info.message or info.type}); do not call sys.exit or os._exit")
@@ -75,7 +97,7 @@ def describe_failure(function: str, info: ErrorInfo, seconds: float, memory_mb: 
         return NotImplementedStub(function, info, f"{function} is not implemented yet (it raises NotImplementedError)")
     where = _last_frame(info.traceback)
     text = f"{function} raised {info.type}: {info.message}" if info.message else f"{function} raised {info.type}"
-    return StudentError(function, info, text + (f"\n{where}" if where else ""))
+    return student_error_class(info.types)(function, info, text + (f"\n{where}" if where else ""))
 
 
 def _last_frame(traceback_text: str) -> str:

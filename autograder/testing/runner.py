@@ -175,6 +175,10 @@ class GradingSession:
                 self._fail_all(items, result.error)
                 return self._finish(result, start)
             result.messages.extend(notebook_messages(notebook, self.limits))
+            missing = [q for q in self.assignment.questions if notebook.names.get(q) != "function"]
+            if missing:
+                result.messages.append(f"Your notebook does not define {', '.join(missing)} (check the names "
+                                       f"and that the cells defining them run without errors).")
             plugin_module.set_current_student(Student(run, self.limits.call_seconds, self.limits.memory_mb))
             test_start = time.monotonic()
             for i, item in enumerate(items):
