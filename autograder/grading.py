@@ -72,6 +72,93 @@ def unrunnable(job: Job, name: str, config: Config, reason: str) -> SubmissionRe
     return result
 
 
+class GradingPool:
+    """Worker processes grading submissions of one assignment; results arrive as they finish.
+
+    Each worker owns a warm sandbox host and one pytest session for its whole life, so a pool pays
+    the start-up cost once however many submissions it grades (one batch, or one at a time).
+    """
+
+    def __init__(self, config_path: Path | None, name: str, workers: int = 1, out_dir: Path | None = None,
+                 limits: Limits | None = None) -> None:
+        self.config_path = config_path or find_config()
+        self.config, _ = load_config(self.config_path)
+        self.name = name
+        self.spec = assignment(self.config, name)
+        ctx = mp.get_context("spawn")
+        self._jobs: mp.Queue = ctx.Queue()
+        self._events: mp.Queue = ctx.Queue()
+        self._procs = {slot: ctx.Process(target=_worker, daemon=True, args=(
+            slot, str(self.config_path), name, limits, str(out_dir) if out_dir else None, self._jobs, self._events))
+            for slot in range(max(1, workers))}
+        for p in self._procs.values():
+            p.start()
+        self._running = set(self._procs)
+        self._held: dict[int, Job] = {}
+        self._pending: dict[str, Job] = {}
+        self.author_error: str | None = None
+        self.worker_errors: list[str] = []
+
+    def submit(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            self._pending[job.key] = job
+            self._jobs.put(job)
+
+    def results(self) -> Iterator[SubmissionResult]:
+        """Yield a result for every submitted job (a zero row for any a dead worker lost)."""
+        while self._pending:
+            if not self._running or self.author_error:
+                for job in list(self._pending.values()):
+                    yield self._lost(job, "the grader could not grade it")
+                return
+            try:
+                kind, slot, payload = self._events.get(timeout=1.0)
+            except queue.Empty:
+                for slot in [s for s in self._running if not self._procs[s].is_alive()]:
+                    self._running.discard(slot)
+                    job = self._held.pop(slot, None)
+                    if job is not None and job.key in self._pending:
+                        yield self._lost(job, "the grader stopped while grading this submission")
+                continue
+            if kind == "started":
+                self._held[slot] = self._pending.get(payload) or Job(Path(payload), payload)
+            elif kind == "result":
+                result = SubmissionResult.from_dict(payload)
+                if self._pending.pop(result.submission, None) is not None:
+                    yield result
+            elif kind == "author_error":
+                self.author_error = payload
+            elif kind == "worker_error":
+                self.worker_errors.append(payload)
+                job = self._held.pop(slot, None)
+                if job is not None and job.key in self._pending:
+                    yield self._lost(job, "the grader failed on this submission")
+            elif kind == "done":
+                self._running.discard(slot)
+
+    def grade_one(self, job: Job) -> SubmissionResult:
+        self.submit([job])
+        return next(self.results())
+
+    def _lost(self, job: Job, reason: str) -> SubmissionResult:
+        self._pending.pop(job.key, None)
+        return unrunnable(job, self.name, self.config, reason)
+
+    def close(self) -> None:
+        for _ in self._procs:
+            self._jobs.put(None)
+        for p in self._procs.values():
+            p.join(timeout=30)
+            if p.is_alive():
+                p.kill()
+
+    def __enter__(self) -> "GradingPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def grade(config_path: Path | None, name: str, submissions: list[Path], out_dir: Path, workers: int = 1,
           on_event: Callable[[str, object], None] | None = None, limits: Limits | None = None
           ) -> list[SubmissionResult]:
@@ -81,66 +168,20 @@ def grade(config_path: Path | None, name: str, submissions: list[Path], out_dir:
     """
     from autograder.testing.runner import AuthorError
 
-    config_path = config_path or find_config()
-    config, _ = load_config(config_path)
-    spec = assignment(config, name)
     jobs = make_jobs(find_submissions(submissions))
     out_dir.mkdir(parents=True, exist_ok=True)
-    ctx = mp.get_context("spawn")
-    job_queue: mp.Queue = ctx.Queue()
-    events: mp.Queue = ctx.Queue()
-    workers = max(1, min(workers, len(jobs) or 1))
-    for job in [*jobs, *[None] * workers]:
-        job_queue.put(job)
-    procs = {slot: ctx.Process(target=_worker, daemon=True,
-                               args=(slot, str(config_path), name, limits, str(out_dir), job_queue, events))
-             for slot in range(workers)}
-    for p in procs.values():
-        p.start()
-    by_key = {job.key: job for job in jobs}
-    held: dict[int, str] = {}
     results: dict[str, SubmissionResult] = {}
-    author_error: str | None = None
-
-    def lose(slot: int, reason: str) -> None:
-        key = held.pop(slot, None)
-        if key is not None and key not in results:
-            results[key] = _record(out_dir, unrunnable(by_key[key], name, config, reason), on_event)
-
-    running = set(procs)
-    while running:
-        try:
-            kind, slot, payload = events.get(timeout=1.0)
-        except queue.Empty:
-            for slot in [s for s in running if not procs[s].is_alive()]:
-                running.discard(slot)
-                lose(slot, "the grader stopped while grading this submission")
-            continue
-        if kind == "started":
-            held[slot] = payload
-        elif kind == "result":
-            result = SubmissionResult.from_dict(payload)
-            if held.get(slot) == result.submission:
-                del held[slot]
+    with GradingPool(config_path, name, min(workers, len(jobs) or 1), out_dir, limits) as pool:
+        pool.submit(jobs)
+        for result in pool.results():
             results[result.submission] = _record(out_dir, result, on_event)
-        elif kind == "author_error":
-            author_error = payload
-        elif kind == "worker_error":
+        for error in pool.worker_errors:
             if on_event:
-                on_event("worker_error", payload)
-            lose(slot, "the grader failed on this submission")
-        elif kind == "done":
-            running.discard(slot)
-    for p in procs.values():
-        p.join(timeout=10)
-    if author_error:
-        raise AuthorError(author_error)
-    for job in jobs:
-        if job.key not in results:
-            results[job.key] = _record(out_dir, unrunnable(job, name, config, "the grader could not grade it"),
-                                       on_event)
+                on_event("worker_error", error)
+        if pool.author_error:
+            raise AuthorError(pool.author_error)
     ordered = [results[j.key] for j in jobs]
-    write_grades_csv(out_dir / "grades.csv", list(spec.questions), ordered)
+    write_grades_csv(out_dir / "grades.csv", list(pool.spec.questions), ordered)
     return ordered
 
 

@@ -36,26 +36,6 @@ class AuthorError(Exception):
     """The tests themselves are broken (collection error, missing markers); for course staff."""
 
 
-class _Peekable:
-    def __init__(self, it: Iterable[Job]) -> None:
-        self._it: Iterator[Job] = iter(it)
-        self._next: list[Job] = []
-
-    def __iter__(self) -> "_Peekable":
-        return self
-
-    def __next__(self) -> Job:
-        return self._next.pop() if self._next else next(self._it)
-
-    def has_next(self) -> bool:
-        if not self._next:
-            try:
-                self._next.append(next(self._it))
-            except StopIteration:
-                return False
-        return True
-
-
 def load_reference(paths: AssignmentPaths) -> ModuleType:
     """The reference solution as a module (trusted code, imported in the grader)."""
     name = f"_reference_{paths.name}"
@@ -75,7 +55,7 @@ class GradingSession:
     def __init__(self, paths: AssignmentPaths, assignment: Assignment, limits: Limits, host: SandboxHost,
                  jobs: Iterable[Job], on_result: Callable[[SubmissionResult], None]) -> None:
         self.paths, self.assignment, self.limits, self.host = paths, assignment, limits, host
-        self.jobs = _Peekable(jobs)
+        self.jobs = jobs
         self.on_result = on_result
         self.errors: list[str] = []
         self.meta: dict[str, plugin_module.TestMeta] = {}
@@ -127,8 +107,7 @@ class GradingSession:
             return True
         items = list(session.items)
         for job in self.jobs:
-            has_next = self.jobs.has_next()
-            self.on_result(self._grade(job, items, has_next))
+            self.on_result(self._grade(job, items))
         return True
 
     @pytest.hookimpl(hookwrapper=True)
@@ -152,7 +131,7 @@ class GradingSession:
                                               meta.public, passed, text, call.duration))
 
     # --- grading one submission -----------------------------------------------------------------
-    def _grade(self, job: Job, items: list[pytest.Item], has_next: bool) -> SubmissionResult:
+    def _grade(self, job: Job, items: list[pytest.Item]) -> SubmissionResult:
         start = time.monotonic()
         result = SubmissionResult(submission=job.key, path=str(job.path), assignment=self.paths.name,
                                   isolation=self.host.isolation.level)
@@ -182,7 +161,9 @@ class GradingSession:
             plugin_module.set_current_student(Student(run, self.limits.call_seconds, self.limits.memory_mb))
             test_start = time.monotonic()
             for i, item in enumerate(items):
-                nextitem = items[i + 1] if i + 1 < len(items) else (items[0] if has_next else None)
+                # The last item names the first as its successor, so module and session fixtures stay
+                # set up for the next submission; pytest tears them down when the session finishes.
+                nextitem = items[i + 1] if i + 1 < len(items) else items[0]
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
             result.test_seconds = time.monotonic() - test_start
         finally:
