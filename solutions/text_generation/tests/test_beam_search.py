@@ -22,8 +22,8 @@ CASES = {
 }
 
 
-def run_case(student, reference, vocab, k, n, eos, bias, prompt, seed, timeout=None):
-    lm = ToyLM(vocab, seed, eos=eos, eos_bias=bias)
+def run_case(student, reference, vocab, k, n, eos, bias, prompt, seed, timeout=None, scale=2.0):
+    lm = ToyLM(vocab, seed, scale=scale, eos=eos, eos_bias=bias)
     kwargs = {} if eos is None else {"eos_id": eos}
     c = Call("beam_search", lm, list(prompt), k, n, **kwargs)
     fn = student.beam_search if timeout is None else student.beam_search.with_timeout(timeout)
@@ -80,15 +80,20 @@ def test_width_below_one_raises(student):
 def test_masked_tokens_never_appear(student, reference):
     """tokens with log-prob -inf are never generated, even when beam_width exceeds the finite choices"""
     lm = ToyLM(6, 12, masked=(0, 2, 3, 5))
-    c = Call("beam_search", lm, [1], 5, 3)
-    got = student.beam_search(lm, [1], 5, 3)
-    check_hypotheses(got, reference.beam_search(lm, [1], 5, 3), c)
+    # Two finite tokens: after 1 and 2 steps there are only 2 and 4 hypotheses for 5 beams.
+    for n in (1, 2, 3):
+        c = Call("beam_search", lm, [1], 5, n)
+        got = student.beam_search(lm, [1], 5, n)
+        check_hypotheses(got, reference.beam_search(lm, [1], 5, n), c)
 
 
 @pytest.mark.points(2)
 def test_long_generation_does_not_underflow(student, reference):
     """260 new tokens: scores are sums of log-probs (multiplying probabilities underflows to 0)"""
-    run_case(student, reference, 6, 3, 260, None, 0.0, (2,), 13, timeout=LONG_SECONDS)
+    # A flat distribution over 60 tokens: the best hypothesis has log-prob -769.6 after 260 tokens,
+    # below the smallest positive double (4.9e-324 = exp(-744.4)), so a product of probabilities underflows to 0.
+    # (The earlier vocabulary of 6 ended at -118, where multiplying probabilities still worked.)
+    run_case(student, reference, 60, 3, 260, None, 0.0, (2,), 13, timeout=LONG_SECONDS, scale=0.5)
 
 
 def test_long_generation_with_eos(student, reference):

