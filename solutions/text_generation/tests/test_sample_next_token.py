@@ -1,7 +1,10 @@
-"""Sampling is graded by distribution: 20,000 draws with a fixed seed, Pearson chi-square against
-softmax(logits / T) at alpha = 1e-6 (a correct implementation fails with probability at most 1e-6
-per test; with a fixed seed the verdict for a given implementation never changes). The draws are
-made inside the sandbox in one batch (``repeat``), not one round trip each."""
+"""Sampling is graded by distribution: 5,000 draws with a fixed seed, Pearson chi-square against
+softmax(logits / T) at alpha = 1e-6 per test (a test with two checks uses 5e-7 for each), so a
+correct implementation fails with probability at most 1e-6 per test, and with a fixed seed the
+verdict for a given implementation never changes. Power at this size (measured in
+shared/research/domain-notes.md section 4.2): a temperature off by 14% (0.8 instead of 0.7) is
+rejected with probability 0.9995; multiplying by T or ignoring it, always. The draws are made
+inside the sandbox in one batch (``repeat``), not one round trip each."""
 
 import numpy as np
 import pytest
@@ -12,7 +15,7 @@ from autograder.testing.stats import check_categorical
 
 pytestmark = pytest.mark.question("sample_next_token")
 
-N_DRAWS = 20_000
+N_DRAWS = 5_000
 SAMPLING_SECONDS = 90
 LOGITS = np.array([1.0, 2.0, 0.5, 3.0, -1.0, -np.inf])
 
@@ -51,7 +54,7 @@ def test_extreme_temperatures(student):
     """a low temperature (0.05) concentrates the draws, a high one (50) spreads them"""
     for temperature in (0.05, 50.0):
         ids, c = draws(student, LOGITS[:5], temperature, seed=12)
-        check_categorical(ids, probabilities(LOGITS[:5], temperature), str(c))
+        check_categorical(ids, probabilities(LOGITS[:5], temperature), str(c), alpha=5e-7)
 
 
 def test_large_logits_and_vocabulary(student):
