@@ -9,7 +9,6 @@ held: they get a row with zeros and a message, and the batch goes on.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import queue
 import traceback
 from pathlib import Path

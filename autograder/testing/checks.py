@@ -10,7 +10,7 @@ expected value, so a hidden test can fail loudly without giving its answer away:
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -135,10 +135,24 @@ def check_raises(target: Any, exception: str, call: Call) -> None:
     raise AssertionError(f"{call} returned {show(value)}; it should raise {exception}")
 
 
+def check_correct_and_inputs_unchanged(student: Any, reference: Any, call: Call,
+                                       check: Callable[[Any, Any, Call], Any]) -> None:
+    """The student's result passes ``check(actual, expected, call)`` and every argument is left as passed.
+
+    Requiring a right result means a function that ignores its inputs earns nothing here.
+    """
+    value, after, kwargs_after = getattr(student, call.function).call_and_inputs(*call.args, **call.kwargs)
+    check(value, call(reference), call)
+    check_inputs_unchanged(list(call.args), after, call)
+    check_inputs_unchanged(list(call.kwargs.values()), [kwargs_after.get(k) for k in call.kwargs], call)
+
+
 def check_inputs_unchanged(before: list, after: list, call: Call) -> None:
-    """Arguments as the student's function left them must equal what was passed."""
+    """Arguments as the student's function left them must equal what was passed (rng and callbacks aside)."""
+    if len(after) != len(before):
+        raise AssertionError(f"{call}: the arguments could not be read back after the call")
     for i, (b, a) in enumerate(zip(before, after)):
-        if isinstance(b, np.random.Generator):
+        if isinstance(b, np.random.Generator) or (callable(b) and not isinstance(b, np.ndarray)):
             continue
         same = isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and \
             np.array_equal(a, b, equal_nan=True)

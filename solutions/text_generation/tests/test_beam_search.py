@@ -1,7 +1,6 @@
-import numpy as np
 import pytest
 
-from autograder.testing.checks import Call, check_inputs_unchanged, check_raises
+from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_raises
 
 from .support import TableLM, ToyLM, check_hypotheses, hypotheses
 
@@ -107,10 +106,7 @@ def test_long_generation_with_eos(student, reference):
     run_case(student, reference, 7, 2, 80, 6, -1.0, (1,), 14, timeout=LONG_SECONDS)
 
 
-def test_does_not_modify_prompt(student):
-    """the prompt passed in is left unchanged"""
-    lm = ToyLM(6, 15)
-    prompt = [2, 4, 1]
-    c = Call("beam_search", lm, prompt, 2, 3)
-    _, after, _ = student.beam_search.call_and_inputs(lm, list(prompt), 2, 3)
-    check_inputs_unchanged([prompt], after[1:2], c)
+def test_does_not_modify_prompt(student, reference):
+    """the prompt passed in is left unchanged (and the hypotheses are right)"""
+    check_correct_and_inputs_unchanged(student, reference, Call("beam_search", ToyLM(6, 15), [2, 4, 1], 2, 3),
+                                       check_hypotheses)

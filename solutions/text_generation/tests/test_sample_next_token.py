@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.sandbox.wire import RngState
-from autograder.testing.checks import Call, check_inputs_unchanged, check_raises, result_array
+from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_raises, result_array
 from autograder.testing.stats import check_categorical
 
 pytestmark = pytest.mark.question("sample_next_token")
@@ -112,8 +112,12 @@ def test_negative_temperature_raises(student):
                                              np.random.default_rng(0)))
 
 
-def test_does_not_modify_logits(student):
-    """the logits passed in are left unchanged"""
-    x = np.array([1.0, 2.0, 0.5])
-    _, after, _ = student.sample_next_token.call_and_inputs(x.copy(), 0.7, np.random.default_rng(1))
-    check_inputs_unchanged([x], after[:1], Call("sample_next_token", x, 0.7, np.random.default_rng(1)))
+def test_does_not_modify_logits(student, reference):
+    """the logits passed in are left unchanged (and a valid token id comes back)"""
+    c = Call("sample_next_token", np.array([1.0, 2.0, 0.5]), 0.7, np.random.default_rng(1))
+
+    def valid_token(actual, expected, call):
+        if not 0 <= token_id(actual, call) < 3:
+            raise AssertionError(f"{call} returned {token_id(actual, call)}, outside the vocabulary 0..2")
+
+    check_correct_and_inputs_unchanged(student, reference, c, valid_token)

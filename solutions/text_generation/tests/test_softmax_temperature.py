@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from autograder.testing.checks import Call, check_close, check_inputs_unchanged, check_raises, result_array
+from autograder.testing.checks import Call, check_close, check_correct_and_inputs_unchanged, check_raises, result_array
 
 from .support import LARGE_V_RTOL, SOFTMAX_ATOL, SOFTMAX_RTOL
 
@@ -87,8 +87,8 @@ def test_python_list_and_integer_logits(student, reference):
     check(student, reference, [3, 1, 4, 1, 5], 2.0)
 
 
-def test_does_not_modify_input(student):
-    """the logits passed in are left unchanged"""
-    x = np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 4.0]])
-    _, after, _ = student.softmax_temperature.call_and_inputs(x.copy(), 0.5)
-    check_inputs_unchanged([x, 0.5], after, Call("softmax_temperature", x, 0.5))
+def test_does_not_modify_input(student, reference):
+    """the logits passed in are left unchanged (and the result is right)"""
+    c = Call("softmax_temperature", np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 4.0]]), 0.5)
+    check_correct_and_inputs_unchanged(student, reference, c, lambda a, e, call: check_close(
+        a, e, call, rtol=SOFTMAX_RTOL, atol=SOFTMAX_ATOL))
