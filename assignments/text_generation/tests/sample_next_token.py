@@ -10,11 +10,8 @@ def raises_value_error(func, *args):
     """Whether func(*args) raises ValueError; any other error is re-raised so you can see it."""
     try:
         func(*args)
-    except Exception as exc:
-        # In the notebook exc is your ValueError; the course autograder reports it under its own type.
-        if isinstance(exc, ValueError) or getattr(exc, "is_instance_of", lambda name: False)("ValueError"):
-            return True
-        raise
+    except ValueError:
+        return True
     return False
 
 
@@ -42,12 +39,12 @@ def test_draws_are_valid_and_skip_masked_tokens(sample_next_token):
     logits = np.array([1.0, -np.inf, 0.5, -np.inf, 2.0])
     call = "sample_next_token([1, -inf, 0.5, -inf, 2], 1.0, np.random.default_rng(seed))"
     seen = set()
-    for seed in range(200):
+    for seed in range(60):
         got = token_id(sample_next_token(logits, 1.0, np.random.default_rng(seed)), call)
         assert 0 <= got < 5, f"{call} with seed {seed} returned {got}, which is not a token id in 0..4"
         assert got not in (1, 3), f"{call} with seed {seed} returned {got}, a token with logit -inf (probability 0)"
         seen.add(got)
-    assert len(seen) > 1, f"{call} returned {seen.pop()} for all 200 seeds; at temperature 1.0 it should sample, " \
+    assert len(seen) > 1, f"{call} returned {seen.pop()} for all 60 seeds; at temperature 1.0 it should sample, " \
                           f"not always take the largest logit"
 
 

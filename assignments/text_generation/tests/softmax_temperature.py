@@ -10,11 +10,8 @@ def raises_value_error(func, *args):
     """Whether func(*args) raises ValueError; any other error is re-raised so you can see it."""
     try:
         func(*args)
-    except Exception as exc:
-        # In the notebook exc is your ValueError; the course autograder reports it under its own type.
-        if isinstance(exc, ValueError) or getattr(exc, "is_instance_of", lambda name: False)("ValueError"):
-            return True
-        raise
+    except ValueError:
+        return True
     return False
 
 

@@ -95,10 +95,10 @@ def test_masked_tokens_never_appear(student, reference):
 @pytest.mark.points(2)
 def test_long_generation_does_not_underflow(student, reference):
     """260 new tokens: scores are sums of log-probs (multiplying probabilities underflows to 0)"""
-    # A flat distribution over 60 tokens: the best hypothesis has log-prob -769.6 after 260 tokens,
-    # below the smallest positive double (4.9e-324 = exp(-744.4)), so a product of probabilities underflows to 0.
-    # (The earlier vocabulary of 6 ended at -118, where multiplying probabilities still worked.)
-    run_case(student, reference, 60, 3, 260, None, 0.0, (2,), 13, timeout=LONG_SECONDS, scale=0.5)
+    # A flat distribution over 60 tokens: with beam width 2 the best hypothesis has log-prob -776.3 after 260
+    # tokens (the second -776.7), below the smallest positive double (4.9e-324 = exp(-744.4)), so a product of
+    # probabilities underflows to 0. (A vocabulary of 6 ended at -118, where multiplying probabilities still worked.)
+    run_case(student, reference, 60, 2, 260, None, 0.0, (2,), 13, timeout=LONG_SECONDS, scale=0.5)
 
 
 def test_long_generation_with_eos(student, reference):
