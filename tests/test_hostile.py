@@ -265,7 +265,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         def frame(obj):
             body = b"[]\\n" + json.dumps(obj).encode()
             return struct.pack("<2sxxII", b"AG", len(body), 0) + body
-        msg = {"$d": [["op", "result"], ["ok", True], ["value", 1.0]]}
+        msg = {"op": "result", "ok": True, "value": 1.0}
         for fd in range(3, 64):
             try:
                 os.write(fd, frame(msg) + b"garbage" * 100)

@@ -134,13 +134,14 @@ def forged(tree, buffers=()):
 
 
 @pytest.mark.parametrize("tree, buffers", [
-    ({"$d": [["v", {"$a": 0, "dt": "|O", "sh": [1]}]]}, [b"\x00" * 8]),          # object dtype
-    ({"$d": [["v", {"$a": 0, "dt": "<f8", "sh": [3]}]]}, [b"\x00" * 8]),         # size mismatch
-    ({"$d": [["v", {"$a": 5, "dt": "<f8", "sh": [1]}]]}, [b"\x00" * 8]),         # bad buffer index
-    ({"$d": [["v", {"$pickle": "gASVAAAAAAAAAAB9lC4="}]]}, []),                 # unknown tag
-    ({"$d": [["v", {"$f": "__import__('os')"}]]}, []),                          # not a float literal
-    ({"$d": [["v", {"$cb": 0}]]}, []),                                          # callback where none allowed
+    ({"v": {"$a": 0, "dt": "|O", "sh": [1]}}, [b"\x00" * 8]),          # object dtype
+    ({"v": {"$a": 0, "dt": "<f8", "sh": [3]}}, [b"\x00" * 8]),         # size mismatch
+    ({"v": {"$a": 5, "dt": "<f8", "sh": [1]}}, [b"\x00" * 8]),         # bad buffer index
+    ({"v": {"$pickle": "gASVAAAAAAAAAAB9lC4="}}, []),                 # unknown tag
+    ({"v": {"$f": "__import__('os')"}}, []),                          # not a float literal
+    ({"v": {"$cb": 0}}, []),                                          # callback where none allowed
     ([1, 2], []),                                                               # not a message
+    ({"v": {"$d": [["k", 1, 2]]}}, []),                                         # malformed dict entry
 ])
 def test_malformed_frames_are_rejected(tree, buffers):
     tree_, bufs = wire.read_frame(_Stream(forged(tree, buffers)))
@@ -149,8 +150,8 @@ def test_malformed_frames_are_rejected(tree, buffers):
 
 
 def test_deep_nesting_and_oversized_frames_are_rejected():
-    deep = {"$d": [["v", [[]]]]}
-    node = deep["$d"][0][1]
+    deep = {"v": [[]]}
+    node = deep["v"]
     for _ in range(wire.MAX_DEPTH + 5):
         node.append([])
         node = node[-1]

@@ -50,6 +50,20 @@ def _warm(modules: list[str]) -> dict[str, float]:
     return timings
 
 
+def _seed_globals(seed: str | None) -> None:
+    """Under ``autograder audit`` only: seed the global RNGs once; every forked child inherits them
+    (the hash seed comes from ``PYTHONHASHSEED``, set with it; see ``autograder/testing/seeding.py``)."""
+    if seed is None:
+        return
+    import random
+
+    random.seed(int(seed))
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(int(seed) % 2**32)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(int(seed))
+
+
 def _spawn(request: dict, channel_fd: int, jail: isolate.Isolation) -> int:
     limits = isolate.Limits(**request["limits"])
     pid = os.fork()
@@ -118,6 +132,7 @@ def main() -> None:
         jail = isolate.enter_jail(config["root"], config.get("extra_paths", []), config.get("hidden", []))
     _child_env()
     timings = _warm(config.get("warm_imports", []))
+    _seed_globals(os.environ.pop("AUTOGRADER_SEED", None))
     from autograder.sandbox import child  # noqa: F401 - imported once here so children start warm
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)

@@ -7,6 +7,7 @@ limit), the next call starts a new child and replays the cells, skipping any cel
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -25,6 +26,7 @@ from autograder.sandbox import isolate, wire
 GRACE_SECONDS = 2.0
 HOST_START_TIMEOUT = 180.0
 UID_BASE = 61000
+UIDS_PER_SLOT = 64  # children take turns through these, so one still dying never counts against the next
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class SandboxSettings:
     """How children are isolated and limited; built from ``grading_config.yaml``."""
 
     isolate: bool = True
+    fork_server: bool = True  # False: a fresh, cold host process per submission (no fork after heavy imports)
     warm_imports: tuple[str, ...] = ("numpy",)
     hidden_paths: tuple[str, ...] = ()
     extra_paths: tuple[str, ...] = ()
@@ -101,6 +104,7 @@ class SandboxHost:
     def __init__(self, settings: SandboxSettings, slot: int = 0) -> None:
         self.settings = settings
         self.slot = slot
+        self._spawned = 0
         self._root = tempfile.mkdtemp(prefix="ag-root-")
         self._log = tempfile.NamedTemporaryFile(prefix="ag-host-", suffix=".log", delete=False)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -140,12 +144,14 @@ class SandboxHost:
         except OSError:
             return ""
 
-    def spawn(self, uid_offset: int = 0) -> "Child":
+    def spawn(self) -> "Child":
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._spawned += 1
+        uid = UID_BASE + self.slot * UIDS_PER_SLOT + self._spawned % UIDS_PER_SLOT
         workdir = "" if self.isolation.namespaces else tempfile.mkdtemp(prefix="ag-work-")
         if workdir and os.geteuid() == 0:
-            os.chown(workdir, UID_BASE + self.slot, UID_BASE + self.slot)
-        request = {"op": "spawn", "uid": UID_BASE + self.slot + uid_offset, "workdir": workdir,
+            os.chown(workdir, uid, uid)
+        request = {"op": "spawn", "uid": uid, "workdir": workdir,
                    "limits": self.settings.limits().__dict__}
         try:
             socket.send_fds(self.control, [wire.pack(request)], [theirs.fileno()])
@@ -174,6 +180,43 @@ class SandboxHost:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class FreshHosts:
+    """The fallback where a warm fork server is unwanted (macOS: forking after importing TensorFlow is
+    unsafe there): every child gets a new host that has imported nothing heavy, closed with the child.
+    Same isolation and limits; the student's own imports are paid per submission."""
+
+    def __init__(self, settings: SandboxSettings, slot: int = 0) -> None:
+        self.settings = dataclasses.replace(settings, warm_imports=())
+        self.slot = slot
+        with SandboxHost(self.settings, slot) as probe:
+            self.isolation = probe.isolation
+        self.warm_timings: dict[str, float] = {}
+
+    def spawn(self) -> "Child":
+        host = SandboxHost(self.settings, self.slot)
+        try:
+            child = host.spawn()
+        except BaseException:
+            host.close()
+            raise
+        child.on_close = host.close
+        return child
+
+    def close(self) -> None:
+        """Nothing to do: each host closes with its child."""
+
+    def __enter__(self) -> "FreshHosts":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_sandbox(settings: SandboxSettings, slot: int = 0) -> "SandboxHost | FreshHosts":
+    """A warm fork server, or fresh hosts per submission when ``settings.fork_server`` is off."""
+    return SandboxHost(settings, slot) if settings.fork_server else FreshHosts(settings, slot)
 
 
 def _host_env() -> dict[str, str]:
@@ -205,6 +248,7 @@ class Child:
         self.exit_status: int | None = None
         self.alive = True
         self.killed_by_us = False
+        self.on_close: Callable[[], None] | None = None
 
     def send(self, message: dict, register_callback: Callable[[Any], int] | None = None) -> None:
         try:
@@ -289,16 +333,9 @@ class Child:
                 pass
 
     def close(self) -> None:
-        """Stop the child and wait until every process it started is gone (the middle process reports
-        the exit only after the PID namespace is empty), so the next child starts with a clean slate."""
-        if self.alive:
-            try:
-                self.sock.sendall(wire.pack({"op": "exit"}))
-            except OSError:
-                pass
+        """Kill the child: process 1 of its PID namespace, so every process it started dies with it.
+        The kernel finishes the teardown in the background; the next child runs under another uid."""
         self.kill()
-        if self.exit_status is None:
-            self._collect_exit(time.monotonic() + 10)
         try:
             os.kill(self.middle_pid, signal.SIGKILL)
         except OSError:
@@ -310,3 +347,5 @@ class Child:
             pass
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.on_close is not None:
+            self.on_close()

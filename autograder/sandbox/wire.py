@@ -250,10 +250,11 @@ def _list(x: Any) -> list:
     return x
 
 
-def pack(message: dict, register_callback: Callable[[Any], int] | None = None) -> bytes:
-    """Encode a message (a dict of values) into one frame."""
+def pack(message: dict[str, Any], register_callback: Callable[[Any], int] | None = None) -> bytes:
+    """Encode a message (field names to values) into one frame: a JSON object of encoded values."""
     enc = Encoder(register_callback)
-    header = json.dumps(enc.encode(message), separators=(",", ":"), allow_nan=False).encode()
+    tree = {str(k): enc.encode(v) for k, v in message.items()}
+    header = json.dumps(tree, separators=(",", ":"), allow_nan=False).encode()
     sizes = [len(b) for b in enc.buffers]
     meta = json.dumps(sizes).encode()
     body = b"".join([meta, b"\n", header, *enc.buffers])
@@ -282,14 +283,14 @@ def read_frame(stream: BinaryIO, limit: int = MAX_FRAME_BYTES) -> tuple[Any, lis
 
 def unpack(tree: Any, buffers: list[bytes], make_callback: Callable[[int], Any] | None = None,
            make_rng: Callable[[RngState], Any] | None = None) -> dict:
-    """Decode a frame's tree into a message dict."""
+    """Decode a frame's tree (a JSON object of encoded values) into a message dict."""
+    if type(tree) is not dict:
+        raise WireError("a message must be a JSON object")
+    decoder = Decoder(buffers, make_callback, make_rng)
     try:
-        message = Decoder(buffers, make_callback, make_rng).decode(tree)
+        return {key: decoder.decode(value) for key, value in tree.items()}
     except RecursionError as exc:
         raise WireError("value nested too deeply") from exc
-    if type(message) is not dict:
-        raise WireError("a message must be a dict")
-    return message
 
 
 def _read_exact(stream: BinaryIO, n: int, allow_eof: bool = False) -> bytes:
