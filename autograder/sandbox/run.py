@@ -76,10 +76,17 @@ class SubmissionRun:
                 if running is None:
                     raise
                 if first:
-                    self.notebook.cells.append(CellStatus(running, "crashed", died.reason))
+                    self._record(CellStatus(running, "crashed", died.reason))
                 self.skip.add(running)
                 if len(self.skip) > self.max_restarts:
                     raise
+
+    def _record(self, cell: CellStatus) -> None:
+        """Keep the first outcome of each cell: a replay after a crash re-runs the cells before it."""
+        if all(c.index != cell.index for c in self.notebook.cells):
+            self.notebook.cells.append(cell)
+            self.notebook.cells.sort(key=lambda c: c.index)
+            self.student_seconds += cell.elapsed
 
     def _expect(self, message: dict, op: str) -> None:
         if message.get("op") != op:
@@ -103,8 +110,7 @@ class SubmissionRun:
                 self._running_cell = None
                 deadline = notebook_deadline
                 if first:
-                    self.student_seconds += _number(message.get("elapsed"))
-                    self.notebook.cells.append(CellStatus(
+                    self._record(CellStatus(
                         index=int(message["index"]), status=str(message.get("status")),
                         error=_error(message["error"]) if "error" in message else None,
                         elapsed=_number(message.get("elapsed")), stdout=str(message.get("stdout", ""))))
