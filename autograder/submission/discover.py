@@ -13,10 +13,14 @@ SKIP_DIRS = {".ipynb_checkpoints", "__MACOSX", "__pycache__", ".git"}
 
 @dataclass(frozen=True)
 class Job:
-    """One submission to grade; ``key`` names its output directory and gradebook entry."""
+    """One submission to grade; ``key`` names its output directory and gradebook entry.
+
+    ``seed`` (``autograder audit`` only) reseeds the grading run: see ``autograder/testing/seeding.py``.
+    """
 
     path: Path
     key: str
+    seed: int | None = None
 
 
 def find_submissions(args: list[Path]) -> list[Path]:

@@ -28,6 +28,7 @@ from autograder.submission.load import LoadError, load_submission
 from autograder.testing import plugin as plugin_module
 from autograder.testing.otter_tests import OtterFile, is_otter_test_file
 from autograder.testing.proxy import Student
+from autograder.testing.seeding import seed_run
 
 PYTEST_INI = Path(__file__).with_name("pytest.ini")
 
@@ -136,6 +137,7 @@ class GradingSession:
         result = SubmissionResult(submission=job.key, path=str(job.path), assignment=self.paths.name,
                                   isolation=self.host.isolation.level)
         self._outcomes = []
+        seed_run(job.seed, items)
         try:
             submission = load_submission(job.path)
         except LoadError as exc:

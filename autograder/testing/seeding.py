@@ -1,0 +1,58 @@
+"""Run seeds for ``autograder audit``: vary everything a hidden test does not fix on purpose.
+
+Normal grading never calls these (hypothesis stays derandomized, global RNGs untouched). A job with
+a ``seed`` is graded with, in the grading worker where the hidden tests run, Python's ``random`` and
+NumPy's global RNG reseeded, and every hypothesis test drawing its examples from that seed
+(``hypothesis.seed`` overrides the profile's ``derandomize=True``, per job). A pool started with a
+``seed`` starts its sandbox host with ``PYTHONHASHSEED`` and ``AUTOGRADER_SEED`` set to it: the host
+seeds its global RNGs (``random``, NumPy, PyTorch) once, and every child it forks inherits that state
+and hash seed.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Iterable
+
+SEED_ENV = "AUTOGRADER_SEED"
+
+_hypothesis_seed: int | None = None  # the seed the hypothesis tests of this worker currently use
+
+
+def seed_run(seed: int | None, items: Iterable[object]) -> None:
+    """Before grading a job: reseed the worker's RNGs and hypothesis tests (``None``: production mode)."""
+    global _hypothesis_seed
+    if seed is not None:
+        import numpy as np
+
+        random.seed(seed)
+        np.random.seed(seed % 2**32)
+    if seed != _hypothesis_seed:
+        import hypothesis
+
+        for fn in hypothesis_tests(items):
+            hypothesis.seed(seed)(fn)  # seed None restores the profile's derandomized examples
+        _hypothesis_seed = seed
+
+
+def hypothesis_tests(items: Iterable[object]) -> list[object]:
+    """The distinct ``@given`` test functions behind pytest items."""
+    found: dict[int, object] = {}
+    for item in items:
+        fn = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+        if getattr(fn, "is_hypothesis_test", False):
+            found[id(fn)] = fn
+    return list(found.values())
+
+
+def seed_sandbox_host(seed: int) -> None:
+    """Make every sandbox host this process starts use ``seed`` (hash seed and global RNGs).
+
+    ``autograder/sandbox/session.py`` passes the host a filtered environment; this adds the two
+    variables to it for this (worker) process only. A ``seed`` field in ``SandboxSettings`` would be
+    the lasting place for it.
+    """
+    from autograder.sandbox import session
+
+    base = session._host_env
+    session._host_env = lambda: {**base(), "PYTHONHASHSEED": str(seed), SEED_ENV: str(seed)}
