@@ -33,6 +33,9 @@ class GradedSubmission:
     penalty: float = 0.0  # fraction of the score removed by the late policy, 0..1
     sha256: str = ""
     superseded: int = 0  # older submissions of the same student that this one replaces
+    late: bool = False  # late by the LMS's flag (Canvas LATE) or by the assignment's due date
+    filename: str = ""  # the file as the student named it
+    origin: str = ""  # where it was read from: a path, or ``download.zip!member``
 
     @property
     def final_score(self) -> float:

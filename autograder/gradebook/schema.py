@@ -1,0 +1,139 @@
+"""The gradebook's tables, and opening the database (WAL, foreign keys, a busy timeout).
+
+Results are stored per submitted *content*: a result row is keyed by the file's sha256 and type,
+the assignment, the tests fingerprint and the autograder version, so identical files are graded
+once and a run reuses whatever is stored for an unchanged file. ``run_items`` says which result
+each run reported for each submission, and how it got it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS students (
+    key         TEXT PRIMARY KEY,
+    name        TEXT NOT NULL DEFAULT '',
+    email       TEXT NOT NULL DEFAULT '',
+    login       TEXT NOT NULL DEFAULT '',
+    lms_id      TEXT NOT NULL DEFAULT '',
+    sis_id      TEXT NOT NULL DEFAULT '',
+    section     TEXT NOT NULL DEFAULT '',
+    source      TEXT NOT NULL DEFAULT 'files',
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id                  INTEGER PRIMARY KEY,
+    assignment          TEXT NOT NULL,
+    started_at          TEXT NOT NULL,
+    finished_at         TEXT,                       -- NULL: interrupted, or still running
+    autograder_version  TEXT NOT NULL,
+    tests_hash          TEXT NOT NULL,
+    assignment_config   TEXT NOT NULL,              -- the config section (JSON): due date, late policy
+    regrade             INTEGER NOT NULL DEFAULT 0,
+    command             TEXT NOT NULL DEFAULT '',
+    submissions         INTEGER NOT NULL DEFAULT 0, -- submissions that count (one per student)
+    graded              INTEGER NOT NULL DEFAULT 0,
+    reused              INTEGER NOT NULL DEFAULT 0,
+    failed              INTEGER NOT NULL DEFAULT 0, -- could not be run
+    timed_out           INTEGER NOT NULL DEFAULT 0,
+    superseded          INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id              INTEGER PRIMARY KEY,
+    assignment      TEXT NOT NULL,
+    student_key     TEXT NOT NULL REFERENCES students(key),
+    sha256          TEXT NOT NULL,
+    kind            TEXT NOT NULL,                  -- .ipynb, .py, .zip
+    filename        TEXT NOT NULL,
+    origin          TEXT NOT NULL,                  -- a path, or download.zip!member
+    lms_submission  TEXT NOT NULL DEFAULT '',
+    submitted_at    TEXT NOT NULL DEFAULT '',       -- ISO 8601 with offset; '' when unknown
+    rank            TEXT NOT NULL,                  -- JSON numbers: a student's largest counts
+    late            INTEGER NOT NULL DEFAULT 0,     -- the LMS's late flag (Canvas LATE)
+    superseded      INTEGER NOT NULL DEFAULT 0,
+    readable        INTEGER NOT NULL DEFAULT 1,
+    first_run       INTEGER NOT NULL REFERENCES runs(id),
+    last_run        INTEGER NOT NULL REFERENCES runs(id),
+    UNIQUE (assignment, student_key, sha256, submitted_at)
+);
+CREATE TABLE IF NOT EXISTS results (
+    id                  INTEGER PRIMARY KEY,
+    assignment          TEXT NOT NULL,
+    sha256              TEXT NOT NULL,
+    kind                TEXT NOT NULL,
+    tests_hash          TEXT NOT NULL,
+    autograder_version  TEXT NOT NULL,
+    run_id              INTEGER NOT NULL REFERENCES runs(id),
+    graded_at           TEXT NOT NULL,
+    complete            INTEGER NOT NULL DEFAULT 1, -- 0: the grader failed, not the submission; never reused
+    total               REAL NOT NULL,
+    max_total           REAL NOT NULL,
+    error               TEXT,
+    messages            TEXT NOT NULL DEFAULT '[]', -- JSON list of strings
+    timed_out           INTEGER NOT NULL DEFAULT 0,
+    student_seconds     REAL NOT NULL DEFAULT 0,
+    test_seconds        REAL NOT NULL DEFAULT 0,
+    wall_seconds        REAL NOT NULL DEFAULT 0,
+    isolation           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS results_by_content
+    ON results (assignment, sha256, kind, tests_hash, autograder_version, complete);
+CREATE TABLE IF NOT EXISTS question_results (
+    result_id   INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+    question    TEXT NOT NULL,
+    score       REAL NOT NULL,
+    max_score   REAL NOT NULL,
+    passed      INTEGER NOT NULL,
+    total       INTEGER NOT NULL,
+    PRIMARY KEY (result_id, question)
+);
+CREATE TABLE IF NOT EXISTS test_results (
+    result_id   INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    test_id     TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    question    TEXT NOT NULL,
+    visibility  TEXT NOT NULL,
+    public      INTEGER NOT NULL,
+    passed      INTEGER NOT NULL,
+    score       REAL NOT NULL,
+    max_score   REAL NOT NULL,
+    output      TEXT NOT NULL,
+    duration    REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (result_id, position)
+);
+CREATE TABLE IF NOT EXISTS run_items (
+    run_id          INTEGER NOT NULL REFERENCES runs(id),
+    submission_id   INTEGER NOT NULL REFERENCES submissions(id),
+    result_id       INTEGER REFERENCES results(id),
+    status          TEXT NOT NULL,                  -- graded, reused, lost, superseded
+    PRIMARY KEY (run_id, submission_id)
+);
+"""
+
+
+class GradebookError(Exception):
+    """The gradebook cannot be opened or was written by a newer autograder."""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the gradebook at ``path`` in WAL mode; autocommit, explicit transactions."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise GradebookError(f"{path} was written by a newer autograder (schema {version})")
+        db.executescript(DDL)
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as exc:
+        raise GradebookError(f"cannot open the gradebook {path}: {exc}") from exc
+    db.row_factory = sqlite3.Row
+    return db
