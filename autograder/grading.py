@@ -1,25 +1,24 @@
 """Grade a batch: find the submissions, fan them out to worker processes, write every result.
 
 Each worker owns a sandbox host and one pytest session and takes submissions from a shared
-queue. Results come back to this process, which writes ``<out>/<key>/results.json`` as each one
-arrives and ``<out>/grades.csv`` at the end. A worker that dies loses only the submissions it
-held: they get a row with zeros and a message, and the batch goes on.
+queue. Results come back to this process (``autograder.batch`` stores and writes them). A worker
+that dies loses only the submissions it held: they get a row with zeros and a message, and the
+batch goes on. Workers die with this process, even when it is killed with SIGKILL.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import traceback
 from pathlib import Path
 from typing import Callable, Iterator
 
 from autograder.config import AssignmentPaths, Config, Limits, assignment, find_config, limits_for, load_config
-from autograder.exports.grades_csv import write_grades_csv
 from autograder.sandbox.session import SandboxHost, SandboxSettings
-from autograder.scoring.gradescope import gradescope_results, write_json_atomic
 from autograder.scoring.results import SubmissionResult, TestOutcome, score
-from autograder.submission.discover import Job, find_submissions, make_jobs
+from autograder.submission.discover import Job
 
 def sandbox_settings(config: Config, root: Path, limits: Limits, out_dir: Path | None) -> SandboxSettings:
     hidden = [root / "solutions", root / "tests", root / "examples", root / "grading_config.yaml"]
@@ -33,14 +32,12 @@ def sandbox_settings(config: Config, root: Path, limits: Limits, out_dir: Path |
 
 
 def _worker(slot: int, config_path: str, name: str, limits: Limits | None, out_dir: str | None,
-            jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]", seed: int | None = None) -> None:
+            jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]") -> None:
     from autograder.testing.runner import AuthorError, run_batch
 
+    if not _tied_to_parent():
+        return
     try:
-        if seed is not None:  # autograder audit: seeded sandbox host (autograder/testing/seeding.py)
-            from autograder.testing.seeding import seed_sandbox_host
-
-            seed_sandbox_host(seed)
         config, root = load_config(Path(config_path))
         paths = AssignmentPaths(name=name, root=root)
         limits = limits or limits_for(config, name)
@@ -65,6 +62,18 @@ def _worker(slot: int, config_path: str, name: str, limits: Limits | None, out_d
         results.put(("done", slot, None))
 
 
+def _tied_to_parent() -> bool:
+    """Ask the kernel to kill this worker (and so its sandbox host) when the grader dies, even by SIGKILL."""
+    from autograder.sandbox import isolate
+
+    parent = mp.parent_process()
+    try:
+        isolate.die_with_parent()
+    except Exception:  # noqa: BLE001 - not Linux: the worker still stops when its job queue closes
+        return True
+    return parent is None or os.getppid() == parent.pid
+
+
 def unrunnable(job: Job, name: str, config: Config, reason: str) -> SubmissionResult:
     """A zero row for a submission the grader itself could not finish (one failed entry per question)."""
     spec = assignment(config, name)
@@ -83,7 +92,7 @@ class GradingPool:
     """
 
     def __init__(self, config_path: Path | None, name: str, workers: int = 1, out_dir: Path | None = None,
-                 limits: Limits | None = None, seed: int | None = None) -> None:
+                 limits: Limits | None = None) -> None:
         self.config_path = config_path or find_config()
         self.config, _ = load_config(self.config_path)
         self.name = name
@@ -92,8 +101,7 @@ class GradingPool:
         self._jobs: mp.Queue = ctx.Queue()
         self._events: mp.Queue = ctx.Queue()
         self._procs = {slot: ctx.Process(target=_worker, daemon=True, args=(
-            slot, str(self.config_path), name, limits, str(out_dir) if out_dir else None, self._jobs, self._events,
-            seed))
+            slot, str(self.config_path), name, limits, str(out_dir) if out_dir else None, self._jobs, self._events))
             for slot in range(max(1, workers))}
         for p in self._procs.values():
             p.start()
@@ -102,6 +110,7 @@ class GradingPool:
         self._pending: dict[str, Job] = {}
         self.author_error: str | None = None
         self.worker_errors: list[str] = []
+        self.lost: set[str] = set()  # keys of jobs the grader itself failed on (zero rows, not the student's fault)
 
     def submit(self, jobs: list[Job]) -> None:
         for job in jobs:
@@ -146,6 +155,7 @@ class GradingPool:
 
     def _lost(self, job: Job, reason: str) -> SubmissionResult:
         self._pending.pop(job.key, None)
+        self.lost.add(job.key)
         return unrunnable(job, self.name, self.config, reason)
 
     def close(self) -> None:
@@ -164,33 +174,16 @@ class GradingPool:
 
 
 def grade(config_path: Path | None, name: str, submissions: list[Path], out_dir: Path, workers: int = 1,
-          on_event: Callable[[str, object], None] | None = None, limits: Limits | None = None
-          ) -> list[SubmissionResult]:
-    """Grade every submission; writes results.json per submission as it finishes. Returns all results.
+          on_event: Callable[[str, object], None] | None = None, limits: Limits | None = None,
+          gradebook: Path | None = None, regrade: bool = False) -> list[SubmissionResult]:
+    """Grade every submission (files, directories, zips, LMS downloads); returns one result per student.
 
-    ``limits`` replaces the configured limits for this batch (tests use short timeouts).
+    Writes ``<out>/<key>/results.json`` as each result arrives, ``<out>/grades.csv`` at the end, and
+    keeps every result in the gradebook (``<out>/gradebook.sqlite`` unless ``gradebook`` is given),
+    from which unchanged submissions are reused. ``limits`` replaces the configured limits for this
+    batch (tests use short timeouts). See ``autograder.batch.grade_batch`` for the full report.
     """
-    from autograder.testing.runner import AuthorError
+    from autograder.batch import grade_batch
 
-    jobs = make_jobs(find_submissions(submissions))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results: dict[str, SubmissionResult] = {}
-    with GradingPool(config_path, name, min(workers, len(jobs) or 1), out_dir, limits) as pool:
-        pool.submit(jobs)
-        for result in pool.results():
-            results[result.submission] = _record(out_dir, result, on_event)
-        for error in pool.worker_errors:
-            if on_event:
-                on_event("worker_error", error)
-        if pool.author_error:
-            raise AuthorError(pool.author_error)
-    ordered = [results[j.key] for j in jobs]
-    write_grades_csv(out_dir / "grades.csv", list(pool.spec.questions), ordered)
-    return ordered
-
-
-def _record(out_dir: Path, result: SubmissionResult, on_event: Callable | None) -> SubmissionResult:
-    write_json_atomic(out_dir / result.submission / "results.json", gradescope_results(result))
-    if on_event:
-        on_event("result", result)
-    return result
+    return grade_batch(config_path, name, submissions, out_dir, workers=workers, on_event=on_event, limits=limits,
+                       gradebook=gradebook, regrade=regrade).results
