@@ -36,7 +36,9 @@ def gradescope_results(result: SubmissionResult) -> dict[str, Any]:
         "stdout_visibility": "hidden",
         "tests": tests,
         "extra_data": {"assignment": result.assignment, "max_total": result.max_total,
-                       "isolation": result.isolation},
+                       "isolation": result.isolation,
+                       "seconds": {"wall": round(result.wall_seconds, 4), "student": round(result.student_seconds, 4),
+                                   "tests": round(result.test_seconds, 4)}},
     }
 
 

@@ -59,9 +59,9 @@ class SubmissionResult:
     questions: list[QuestionResult] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     error: str | None = None
-    student_seconds: float = 0.0
-    test_seconds: float = 0.0
-    wall_seconds: float = 0.0
+    student_seconds: float = 0.0  # the student's code: notebook cells and calls
+    test_seconds: float = 0.0  # the tests' own code, without the student's calls
+    wall_seconds: float = 0.0  # everything; wall - student - tests is the grader's overhead
     isolation: str = ""
 
     @property

@@ -161,13 +161,14 @@ class GradingSession:
                 result.messages.append(f"Your notebook does not define {', '.join(missing)} (check the names "
                                        f"and that the cells defining them run without errors).")
             plugin_module.set_current_student(Student(run, self.limits.call_seconds, self.limits.memory_mb))
-            test_start = time.monotonic()
+            test_start, student_before = time.monotonic(), run.student_seconds
             for i, item in enumerate(items):
                 # The last item names the first as its successor, so module and session fixtures stay
                 # set up for the next submission; pytest tears them down when the session finishes.
                 nextitem = items[i + 1] if i + 1 < len(items) else items[0]
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-            result.test_seconds = time.monotonic() - test_start
+            # The tests' own time: the student's calls inside them count as student time.
+            result.test_seconds = time.monotonic() - test_start - (run.student_seconds - student_before)
         finally:
             plugin_module.set_current_student(None)
             result.student_seconds = run.student_seconds
