@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-COMMANDS = ("grade",)
+COMMANDS = ("grade", "package", "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:
