@@ -29,3 +29,19 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out
+
+# `make audit`: `autograder audit` for every assignment (reference under AUDIT_RUNS seeds, untouched
+# notebook, mutants, alternatives); reports in out/audit/<assignment>/audit.html; fails if any audit fails.
+AUDIT_RUNS ?= 20
+.PHONY: audit
+audit: $(STAMP)
+	@status=0; for a in text_generation style_transfer autoencoders; do \
+		$(BIN)/autograder audit $$a --runs $(AUDIT_RUNS) --out out/audit/$$a || status=1; \
+	done; exit $$status
+
+# `make gradescope`: dist/<assignment>-autograder.zip (upload to Gradescope) and dist/<assignment>-student.zip.
+.PHONY: gradescope
+gradescope: $(STAMP)
+	@for a in text_generation style_transfer autoencoders; do \
+		$(BIN)/autograder package $$a --out dist || exit 1; \
+	done
