@@ -71,7 +71,7 @@ class Reported:
 
     result: SubmissionResult
     reused: bool = False
-    lost: bool = False  # the grader failed on it; graded again next run
+    lost: bool = False  # the grader failed on it (not the student's file); graded again next run
     same_as: str = ""  # reused from this run's result for another student's identical file
 
 
@@ -168,7 +168,8 @@ def _grade_fresh(config_path: Path, name: str, out_dir: Path, workers: int, limi
         pool.submit([Job(group[0].staged.path, k) for k, group in groups.items()])
         for graded in pool.results():
             group = groups[graded.submission]
-            lost = graded.submission in pool.lost or bool(group[0].staged.error)
+            lost = graded.submission in pool.lost
+            keep = not lost and not group[0].staged.error
             result_id = None
             for p in group:
                 result = SubmissionResult.from_dict({**graded.to_dict(), "submission": p.key,
@@ -178,10 +179,10 @@ def _grade_fresh(config_path: Path, name: str, out_dir: Path, workers: int, limi
                     emit("delta", report.deltas[-1])
                 if result_id is None:
                     result_id = book.save_result(run_id, p.submission_id, key, p.staged.sha256, p.kind, result,
-                                                 complete=not lost)
+                                                 complete=keep)
                     report.graded += 1
                 else:
-                    book.link(run_id, [(p.submission_id, result_id, "lost" if lost else "reused")])
+                    book.link(run_id, [(p.submission_id, result_id, "reused" if keep else "retry")])
                     report.reused += 1
                 results[p.key] = _write(out_dir, result)
                 same_as = group[0].key if p is not group[0] else ""

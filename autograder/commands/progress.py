@@ -105,9 +105,12 @@ class GradeDisplay:
             keys = sorted({s.newer.key for s in report.superseded})
             parts.append(f"{len(report.superseded)} older submission(s) superseded ({', '.join(keys)})")
         if report.deltas:
-            ups = sum(d.direction == "up" for d in report.deltas)
-            downs = sum(d.direction == "down" for d in report.deltas)
-            parts.append(f"regrade: {ups} up, {downs} down, {len(report.deltas) - ups - downs} same")
+            seen = [d for d in report.deltas if not d.first]
+            ups = sum(d.direction == "up" for d in seen)
+            downs = sum(d.direction == "down" for d in seen)
+            first = len(report.deltas) - len(seen)
+            parts.append(f"regrade: {ups} up, {downs} down, {len(seen) - ups - downs} same"
+                         + (f", {first} graded for the first time" if first else ""))
         parts.append(f"results in {report.out_dir}/ (grades.csv, <student>/results.json), "
                      f"gradebook {report.gradebook}")
         print("; ".join(parts), file=self.stream, flush=True)

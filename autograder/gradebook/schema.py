@@ -110,7 +110,7 @@ CREATE TABLE IF NOT EXISTS run_items (
     run_id          INTEGER NOT NULL REFERENCES runs(id),
     submission_id   INTEGER NOT NULL REFERENCES submissions(id),
     result_id       INTEGER REFERENCES results(id),
-    status          TEXT NOT NULL,                  -- graded, reused, lost, superseded
+    status          TEXT NOT NULL,                  -- graded, reused, superseded; retry: not kept for reuse
     PRIMARY KEY (run_id, submission_id)
 );
 """

@@ -94,7 +94,7 @@ class Gradebook:
         with self.transaction() as db:
             db.execute(
                 "UPDATE runs SET finished_at = ?,"
-                " graded = (SELECT count(*) FROM run_items WHERE run_id = runs.id AND status IN ('graded', 'lost')),"
+                " graded = (SELECT count(*) FROM results WHERE run_id = runs.id),"
                 " reused = (SELECT count(*) FROM run_items WHERE run_id = runs.id AND status = 'reused'),"
                 " failed = (SELECT count(*) FROM run_items i JOIN results r ON r.id = i.result_id"
                 "           WHERE i.run_id = runs.id AND r.error IS NOT NULL),"
@@ -156,7 +156,7 @@ class Gradebook:
                                       tests_hash=key.tests_hash, version=key.version, run_id=run_id,
                                       graded_at=now(), complete=complete)
             db.execute("INSERT OR REPLACE INTO run_items VALUES (?,?,?,?)",
-                       (run_id, submission_id, result_id, "graded" if complete else "lost"))
+                       (run_id, submission_id, result_id, "graded" if complete else "retry"))
         return result_id
 
     def link(self, run_id: int, items: list[tuple[int, int | None, str]]) -> None:
