@@ -50,9 +50,12 @@ def _warm(modules: list[str]) -> dict[str, float]:
     return timings
 
 
+_SEED: str | None = None  # AUTOGRADER_SEED, under ``autograder audit`` only (see autograder/testing/seeding.py)
+
+
 def _seed_globals(seed: str | None) -> None:
-    """Under ``autograder audit`` only: seed the global RNGs once; every forked child inherits them
-    (the hash seed comes from ``PYTHONHASHSEED``, set with it; see ``autograder/testing/seeding.py``)."""
+    """Seed a child's global RNGs (after its fork: ``random`` reseeds itself from the OS at every fork);
+    its hash seed is the host's, from ``PYTHONHASHSEED``, set with ``AUTOGRADER_SEED``."""
     if seed is None:
         return
     import random
@@ -117,6 +120,7 @@ def _run_submission(request: dict, channel_fd: int, jail: isolate.Isolation, in_
         os.chdir(workdir)
         from autograder.sandbox import child
 
+        _seed_globals(_SEED)
         sock = socket.socket(fileno=channel_fd)
         child.serve(sock)
     except BaseException:  # noqa: BLE001 - nothing may escape into the forked copy of the host
@@ -125,6 +129,7 @@ def _run_submission(request: dict, channel_fd: int, jail: isolate.Isolation, in_
 
 
 def main() -> None:
+    global _SEED
     config = json.loads(sys.argv[1])
     control = socket.socket(fileno=int(config["control_fd"]))
     jail = isolate.Isolation(False, False, False, False, "isolation disabled")
@@ -132,7 +137,7 @@ def main() -> None:
         jail = isolate.enter_jail(config["root"], config.get("extra_paths", []), config.get("hidden", []))
     _child_env()
     timings = _warm(config.get("warm_imports", []))
-    _seed_globals(os.environ.pop("AUTOGRADER_SEED", None))
+    _SEED = os.environ.pop("AUTOGRADER_SEED", None)
     from autograder.sandbox import child  # noqa: F401 - imported once here so children start warm
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)

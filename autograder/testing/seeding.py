@@ -4,9 +4,9 @@ Normal grading never calls these (hypothesis stays derandomized, global RNGs unt
 a ``seed`` is graded with, in the grading worker where the hidden tests run, Python's ``random`` and
 NumPy's global RNG reseeded, and every hypothesis test drawing its examples from that seed
 (``hypothesis.seed`` overrides the profile's ``derandomize=True``, per job). A pool started with a
-``seed`` starts its sandbox host with ``PYTHONHASHSEED`` and ``AUTOGRADER_SEED`` set to it: the host
-seeds its global RNGs (``random``, NumPy, PyTorch) once, and every child it forks inherits that state
-and hash seed.
+``seed`` starts its sandbox host with ``PYTHONHASHSEED`` and ``AUTOGRADER_SEED`` set to it: every child
+the host forks has that hash seed and, before it runs the submission, seeds its global RNGs (``random``,
+NumPy, PyTorch) with it.
 """
 
 from __future__ import annotations
