@@ -334,12 +334,14 @@ class Child:
 
     def close(self) -> None:
         """Kill the child: process 1 of its PID namespace, so every process it started dies with it.
-        The kernel finishes the teardown in the background; the next child runs under another uid."""
+        The kernel finishes the teardown in the background (the middle process reaps the child, then
+        exits); the next child runs under another uid."""
         self.kill()
-        try:
-            os.kill(self.middle_pid, signal.SIGKILL)
-        except OSError:
-            pass
+        if self.pid is None:  # never heard from the child: the middle process takes it down with itself
+            try:
+                os.kill(self.middle_pid, signal.SIGKILL)
+            except OSError:
+                pass
         try:
             self.reader.close()
             self.sock.close()
