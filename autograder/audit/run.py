@@ -1,0 +1,128 @@
+"""Grade everything an audit needs with one ``GradingPool`` and build the report."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+from autograder.audit import checks
+from autograder.audit.expect import as_expected
+from autograder.audit.matrix import Matrix, tests_of, verdict
+from autograder.audit.names import describe, mutant_files
+from autograder.audit.plan import Entry, plan, seeds
+from autograder.audit.report import AuditReport, Finding
+from autograder.authoring.variants import alternatives
+from autograder.config import AssignmentPaths, assignment, find_config, load_config
+from autograder.grading import GradingPool
+from autograder.scoring.results import SubmissionResult
+from autograder.testing.runner import AuthorError
+
+Progress = Callable[[Entry, SubmissionResult, int, int], None]
+
+
+@dataclass
+class Graded:
+    """The audit's submissions, graded: (entry, result) in plan order, and any worker failures."""
+
+    results: list[tuple[Entry, SubmissionResult]] = field(default_factory=list)
+    rechecks: dict[str, SubmissionResult] = field(default_factory=dict)  # key -> second grading
+    worker_errors: list[str] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[tuple[Entry, SubmissionResult]]:
+        return [(e, r) for e, r in self.results if e.kind == kind]
+
+    def one(self, kind: str) -> SubmissionResult | None:
+        return next((r for _, r in self.of(kind)), None)
+
+
+def audit(config_path: Path | None, name: str, runs: int = 20, first_seed: int = 0, host_seed: int | None = None,
+          workers: int = 1, on_result: Progress | None = None) -> AuditReport:
+    """Grade the reference (as students are graded, then under ``runs`` seeds), the untouched notebook,
+    every mutant and every alternative; raises ``AuthorError`` if the tests cannot be collected."""
+    start = time.monotonic()
+    config_path = config_path or find_config()
+    config, root = load_config(config_path)
+    questions = list(assignment(config, name).questions)
+    paths = AssignmentPaths(name=name, root=root)
+    mutants, naming = mutant_files(paths, questions)
+    host_seed = first_seed if host_seed is None else host_seed
+    with tempfile.TemporaryDirectory(prefix="ag-audit-") as tmp:
+        entries = plan(paths, mutants, alternatives(paths), seeds(first_seed, runs), Path(tmp))
+        graded = grade_all(config_path, name, entries, host_seed, workers, on_result)
+    reference = graded.one("reference")
+    matrix = Matrix(tests_of(reference) if reference else [],
+                    [verdict(e.variant, describe(e.variant.path), r) for e, r in graded.of("mutant") if e.variant])
+    report = AuditReport(
+        assignment=name, questions=questions, run_seeds=seeds(first_seed, runs), host_seed=host_seed,
+        reference=reference, seeded={e.job.seed: r for e, r in graded.of("seeded") if e.job.seed is not None},
+        untouched=graded.one("untouched"), matrix=matrix,
+        alternatives={e.variant.name: r for e, r in graded.of("alternative") if e.variant},
+        naming=naming, rechecks=graded.rechecks, workers=workers)
+    report.findings = findings(report, str(paths.notebook.relative_to(root)), graded.worker_errors)
+    report.seconds = time.monotonic() - start
+    return report
+
+
+@contextlib.contextmanager
+def environment(name: str, value: str) -> Iterator[None]:
+    """Set one environment variable while the pool's workers are spawned (they inherit it)."""
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = old
+
+
+def grade_all(config_path: Path, name: str, entries: list[Entry], host_seed: int, workers: int,
+              on_result: Progress | None) -> Graded:
+    """Grade every entry with one pool whose workers and sandbox host use ``host_seed`` as hash seed;
+    then grade once more, with the same seed, every entry that did not score as it must."""
+    with environment("PYTHONHASHSEED", str(host_seed)):
+        pool = GradingPool(config_path, name, workers=min(workers, len(entries)), seed=host_seed)
+    with pool:
+        results = grade_entries(pool, entries, on_result)
+        if pool.author_error:
+            raise AuthorError(pool.author_error)
+        unexpected = [e for e in entries if e.key in results and not as_expected(
+            e.kind, results[e.key], e.variant.question if e.variant else None)]
+        again = [Entry(e.kind, replace(e.job, key=f"{e.key}#again"), e.variant) for e in unexpected]
+        rechecks = grade_entries(pool, again, on_result)
+        return Graded([(e, results[e.key]) for e in entries if e.key in results],
+                      {e.key: rechecks[a.key] for e, a in zip(unexpected, again) if a.key in rechecks},
+                      list(pool.worker_errors))
+
+
+def grade_entries(pool: GradingPool, entries: list[Entry], on_result: Progress | None) -> dict[str, SubmissionResult]:
+    by_key = {e.key: e for e in entries}
+    results: dict[str, SubmissionResult] = {}
+    pool.submit([e.job for e in entries])
+    for done, result in enumerate(pool.results(), 1):
+        results[result.submission] = result
+        if on_result:
+            on_result(by_key[result.submission], result, done, len(entries))
+    return results
+
+
+def findings(report: AuditReport, notebook: str, worker_errors: list[str]) -> list[Finding]:
+    m, again = report.matrix, report.rechecks
+    return [
+        *checks.check_reference(report.reference, again),
+        *checks.check_seeds(report.seeded, again, report.reproduce),
+        *checks.check_untouched(report.untouched, notebook, again),
+        *checks.naming_findings(report.naming),
+        *checks.check_mutants(m, again),
+        *checks.check_alternatives(report.alternatives, again),
+        *checks.flag_public_only(m),
+        *checks.flag_questions_without_mutants(m, report.questions),
+        *checks.grader_findings(worker_errors),
+        *checks.flag_idle_tests(m),
+    ]
