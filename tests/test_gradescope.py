@@ -15,7 +15,9 @@ import os
 import pickle
 import shutil
 import subprocess
+import signal
 import sys
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -291,33 +293,37 @@ def test_visibility_marker_and_config_reach_results_json(partly_wrong_late):
 
 # --- a hostile submission -----------------------------------------------------------------------------------
 
-HOSTILE = '''
+HOSTILE = """
 import os, subprocess, sys, time
 ROOT = {root!r}
 MARKER = {marker!r}
 TARGETS = [ROOT + "/results/results.json", "../results/results.json", "/autograder/results/results.json"]
-DAEMON = """
-import json, os, time
-fake = json.dumps({{"score": 999, "tests": [{{"name": "pwned", "score": 999, "max_score": 12}}]}})
+FAKE = '{{"score": 999, "tests": [{{"name": "pwned", "score": 999, "max_score": 12}}]}}'
+WRITER = '''
+import os, sys, time
 end = time.time() + 60
 while time.time() < end:
-    for t in TARGETS:
+    for t in sys.argv[2:-1]:
         try:
             os.makedirs(os.path.dirname(t), exist_ok=True)
             with open(t, "w") as f:
-                f.write(fake)
+                f.write(sys.argv[1])
         except OSError:
             pass
     time.sleep(0.05)
-"""
-code = "TARGETS = %r\\n" % TARGETS + DAEMON
-subprocess.Popen([sys.executable, "-c", code, MARKER], start_new_session=True,
-                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-pid = os.fork()
+'''
+SHELL = 'end=$(( $(date +%s) + 60 )); while [ $(date +%s) -lt $end ]; do for t in "$@"; do echo "$FAKE" > "$t"; done; sleep 0.05; done 2>/dev/null'
+try:  # a detached Python writer (in a new session)
+    subprocess.Popen([sys.executable, "-c", WRITER, FAKE, *TARGETS, MARKER], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+except OSError:
+    pass
+pid = os.fork()  # a double-forked shell writer in its own session, orphaned at once
 if pid == 0:
     os.setsid()
     if os.fork() == 0:
-        exec(code)
+        os.environ["FAKE"] = FAKE
+        os.execv("/bin/sh", ["/bin/sh", "-c", SHELL, MARKER, *TARGETS])
     os._exit(0)
 os.waitpid(pid, 0)
 
@@ -325,10 +331,7 @@ WANTED = {{"solution.py", "support.py", "test_beam_search.py", "test_softmax_tem
           "test_sample_next_token.py", "grading_config.yaml", "softmax_temperature.py"}}
 OURS = ("pytest.mark.question", "def beam_search", "OK_FORMAT", "public_visibility")  # not the stdlib's support.py
 found = []
-starts = [ROOT, ROOT + "/source", ROOT + "/source/solutions", "../source", "/autograder", "/autograder/source",
-          {project!r}, {project!r} + "/solutions", "/proc/1/root", "/proc/1/cwd", os.getcwd(), "/tmp", "/"]
-import autograder
-starts += [os.path.dirname(os.path.dirname(autograder.__file__))] + [p for p in sys.path if p]
+{starts}
 for start in starts:
     for dirpath, dirnames, filenames in os.walk(start):
         if dirpath.startswith(("/proc/", "/sys", "/usr", "/dev")) and not dirpath.startswith("/proc/1/") \\
@@ -345,7 +348,17 @@ for start in starts:
                 if any(mark in text for mark in OURS):
                     found.append(path + ": " + text[:400])
 raise RuntimeError("HOSTILE found %d readable files: %s" % (len(found), found))
-'''
+"""
+# Where the submission looks: with the full sandbox, everywhere it can reach (the project checkout and
+# the grader package's home included); without namespaces, only the Gradescope folders, because on a
+# development machine the project checkout itself is world-readable (on Gradescope there is none).
+EVERYWHERE = """starts = [ROOT, ROOT + "/source", ROOT + "/source/solutions", "../source", "/autograder",
+          "/autograder/source", {project!r}, {project!r} + "/solutions", "/proc/1/root", "/proc/1/cwd",
+          os.getcwd(), "/tmp", "/"]
+import autograder
+starts += [os.path.dirname(os.path.dirname(autograder.__file__))] + [p for p in sys.path if p]"""
+GRADESCOPE_FOLDERS = """starts = [ROOT, ROOT + "/source", ROOT + "/source/solutions", ROOT + "/submission",
+          ROOT + "/results", "/autograder", os.getcwd()]"""
 
 
 class Unpickled:
@@ -356,22 +369,6 @@ class Unpickled:
 
     def __reduce__(self):
         return (open, (str(self.path), "w"))
-
-
-@pytest.fixture(scope="module")
-def hostile(package, tmp_path_factory) -> tuple[Run, Path]:
-    tmp = tmp_path_factory.mktemp("gs-hostile")
-    tripwire = tmp / "unpickled-by-the-grader"
-    log = pickle.dumps(Unpickled(tripwire))
-    cell = HOSTILE.format(root=str(tmp / "autograder"), marker=MARKER, project=str(ROOT))
-    export = tmp / "export.zip"  # what grader.export() writes: the notebook, .OTTER_LOG, __zip_filename__
-    with zipfile.ZipFile(export, "w") as zf:
-        zf.writestr(f"{NAME}.ipynb", notebook_bytes(ROOT / "examples" / NAME / "full_marks.ipynb", cell))
-        zf.writestr(".OTTER_LOG", log)
-        zf.writestr("__zip_filename__", f"{NAME}.zip")
-    run = gradescope_run(package["autograder"], tmp, {f"{NAME}.zip": export.read_bytes(), ".OTTER_LOG": log},
-                         metadata("2026-03-01T12:00:00+01:00", due="2026-03-01T23:59:00+01:00"))
-    return run, tripwire
 
 
 def _marked_processes() -> list[int]:
@@ -385,34 +382,83 @@ def _marked_processes() -> list[int]:
     return pids
 
 
-def test_hostile_submission_gets_exactly_what_the_engine_computed(hostile, corpus):
-    run, tripwire = hostile
+def hostile_run(package: dict[str, Path], tmp: Path, starts: str,
+                edit_source: Callable[[Path], None] | None = None) -> tuple[Run, Path, list[int]]:
+    """Full marks plus a cell that starts detached results.json writers and hunts for the hidden tests,
+    submitted as the zip ``grader.export()`` writes, with a crafted ``.OTTER_LOG`` inside and beside it.
+    Returns the run, a file that exists only if the log was unpickled, and the writers still alive."""
+    tripwire = tmp / "unpickled-by-the-grader"
+    log = pickle.dumps(Unpickled(tripwire))
+    cell = HOSTILE.format(root=str(tmp / "autograder"), marker=MARKER, starts=starts.format(project=str(ROOT)))
+    export = tmp / "export.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr(f"{NAME}.ipynb", notebook_bytes(ROOT / "examples" / NAME / "full_marks.ipynb", cell))
+        zf.writestr(".OTTER_LOG", log)
+        zf.writestr("__zip_filename__", f"{NAME}.zip")
+    try:
+        run = gradescope_run(package["autograder"], tmp, {f"{NAME}.zip": export.read_bytes(), ".OTTER_LOG": log},
+                             metadata("2026-03-01T12:00:00+01:00", due="2026-03-01T23:59:00+01:00"), edit_source)
+    finally:
+        survivors = _marked_processes()
+        for pid in survivors:  # started by this test's own submission: never left behind
+            os.kill(pid, signal.SIGKILL)
+    return run, tripwire, survivors
+
+
+@pytest.fixture(scope="module")
+def hostile(package, tmp_path_factory) -> tuple[Run, Path, list[int]]:
+    return hostile_run(package, tmp_path_factory.mktemp("gs-hostile"), EVERYWHERE)
+
+
+def _no_namespaces(source: Path) -> None:
+    """``isolate: false``, the engine's fallback where the platform allows no namespaces (as a Docker
+    container without CAP_SYS_ADMIN may): the child only runs as an unprivileged user in its own session."""
+    path = source / "grading_config.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["isolate"] = False
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.fixture(scope="module")
+def hostile_without_namespaces(package):
+    # pytest's temporary directories are closed to other users; Gradescope's /autograder is not
+    tmp = Path(tempfile.mkdtemp(prefix="gs-hostile-nons-"))
+    tmp.chmod(0o755)
+    try:
+        yield hostile_run(package, tmp, GRADESCOPE_FOLDERS, _no_namespaces)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _check_hostile(run: Run, tripwire: Path, survivors: list[int], isolation: str, engine) -> None:
     assert_gradescope_schema(run.results)
-    assert run.results["extra_data"]["isolation"] == "full", "this test needs the full sandbox (namespaces)"
-    assert run.tests() == engine_view(corpus(NAME)["example__full_marks"])
+    assert run.results["extra_data"]["isolation"] == isolation
+    assert run.tests() == engine_view(engine), "the score is not what the engine computes for the honest part"
     assert run.results["score"] == pytest.approx(12)
-    digest = hashlib.sha256(run.raw).hexdigest()
-    assert f"sha256 {digest}" in run.stdout, "results.json is not what the grader process wrote"
-    assert "sandbox processes left after grading: 0" in run.stdout
-    assert _marked_processes() == [], "the detached writer outlived the grading"
+    assert f"sha256 {hashlib.sha256(run.raw).hexdigest()}" in run.stdout, "results.json is not what the grader wrote"
+    assert survivors == [], "a detached writer outlived the grading"
     time.sleep(3)
     assert (run.root / "results" / "results.json").read_bytes() == run.raw, "results.json was rewritten"
     assert not tripwire.exists(), "the submitted .OTTER_LOG was unpickled"
-
-
-def test_hostile_submission_could_not_read_the_hidden_tests(hostile):
-    run, _ = hostile
     report = next(t for t in run.results["tests"] if t["name"] == "Your notebook")["output"]
     assert "HOSTILE found 0 readable files: []" in report, report
     text = run.raw.decode()
     leaked = [line for line in hidden_code_lines() if line in text]
     assert not leaked and "def test_" not in text, leaked[:3]
-
-
-def test_hostile_submission_cannot_reach_the_grading_folders(hostile):
-    run, _ = hostile
     for sub in ("source", "submission", "results"):
         assert (run.root / sub).stat().st_mode & 0o077 == 0, f"{sub} is open to other users"
+
+
+def test_hostile_submission_gets_what_the_engine_computes_and_reads_nothing(hostile, corpus):
+    _check_hostile(*hostile, "full", corpus(NAME)["example__full_marks"])
+    assert "sandbox processes left after grading: 0" in hostile[0].stdout, "the PID namespace should end them all"
+
+
+def test_hostile_submission_without_namespaces(hostile_without_namespaces, corpus):
+    run = hostile_without_namespaces[0]
+    _check_hostile(*hostile_without_namespaces, "processes-and-limits", corpus(NAME)["example__full_marks"])
+    left = int(run.stdout.split("sandbox processes left after grading: ")[1].split()[0])
+    assert left >= 1, "the escaped writer should have been found, and killed, by the grader (its subreaper)"
 
 
 # --- small pieces -------------------------------------------------------------------------------------------

@@ -33,6 +33,11 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # AUTOGRADER_ROOT (default /autograder) and AUTOGRADER_PYTHON exist for local runs and tests.
 set -u
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+if [ -z "${{AUTOGRADER_PYTHON:-}}" ]; then
+    # Where the container allows no namespaces, the sandboxed child runs as an unprivileged user: it
+    # must be able to reach Miniforge's Python under /root (traverse only; nothing there is listed).
+    chmod o+x /root 2>/dev/null || true
+fi
 PY="${{AUTOGRADER_PYTHON:-{python}}}"
 cd /
 exec "$PY" -I -m autograder.gradescope.run --root "$ROOT" --assignment {name}

@@ -6,13 +6,15 @@ Layout (Gradescope's; the root is ``--root``): ``source/`` (the unpacked autogra
 The submission runs in the engine's sandboxed child; the whole root is on its hidden-path list and
 closed to other users, so neither the hidden tests and reference in ``source/`` nor ``results/``
 can be reached from it. ``results.json`` is written by this process only after the grading pool,
-its sandbox host and every process the submission started are gone. Nothing the submission wrote
+its sandbox host and every process the submission started are gone (this process is a child
+subreaper, so even a daemon that escaped its session without a PID namespace is found and killed). Nothing the submission wrote
 is unpickled: an Otter export's ``.OTTER_LOG`` is never read, only the notebook.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import hashlib
 import json
 import os
@@ -29,6 +31,7 @@ from autograder.scoring.gradescope import gradescope_results, write_json_atomic
 from autograder.submission.discover import Job, find_submissions
 
 SANDBOX_UIDS = range(61000, 61000 + 4096)  # autograder.sandbox.session.UID_BASE + slot (+ offset)
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class NoSubmission(Exception):
@@ -71,20 +74,42 @@ def lock_down(root: Path) -> None:
             print(f"warning: cannot restrict {path}: {exc}", flush=True)
 
 
-def sandbox_processes() -> list[int]:
-    """Live processes (not zombies) of the sandbox users; meaningful only when the grader runs as root."""
-    if os.geteuid() != 0:
-        return []
-    pids = []
+def become_subreaper() -> None:
+    """Make orphaned descendants (a submission's daemons, when there is no PID namespace) this process's children."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _process_table() -> dict[int, tuple[int, str, int]]:
+    """pid -> (parent pid, state, uid) of every process."""
+    table = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
-                if os.stat(f"/proc/{entry}").st_uid in SANDBOX_UIDS and state not in ("Z", "X"):
-                    pids.append(int(entry))
-            except (OSError, IndexError):
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                table[int(entry)] = (int(fields[1]), fields[0], os.stat(f"/proc/{entry}").st_uid)
+            except (OSError, IndexError, ValueError):
                 pass
-    return pids
+    return table
+
+
+def sandbox_processes() -> list[int]:
+    """Live descendants of this process (never anyone else's) that run as a sandbox user."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = [], list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        _, state, uid = table[pid]
+        if uid in SANDBOX_UIDS and state not in ("Z", "X"):
+            found.append(pid)
+    return found
 
 
 def reap_sandbox_processes(wait: float = 5.0) -> int:
@@ -98,6 +123,11 @@ def reap_sandbox_processes(wait: float = 5.0) -> int:
     deadline = time.monotonic() + wait
     while sandbox_processes() and time.monotonic() < deadline:
         time.sleep(0.05)
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:  # zombies handed to this subreaper
+            pass
+    except ChildProcessError:
+        pass
     return len(strays)
 
 
@@ -141,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
     start = time.monotonic()
+    become_subreaper()
     lock_down(root)
     try:
         data = grade_submission(root, args.assignment)
