@@ -3,8 +3,10 @@
 Each notebook is executed with nbclient (kernel ``python3``) from a temporary copy of
 ``assignments/<name>/``, so ``grader = otter.Notebook(tests_dir="tests")`` finds the public tests
 next to it, exactly as a student runs it. ``examples/<name>/full_marks.ipynb`` must pass every
-``grader.check``; the untouched notebook must fail every one with its ``NotImplementedError`` visible.
-The six notebooks run three at a time (most of the time goes into importing Otter, TensorFlow and\nPyTorch in each kernel).
+``grader.check``; the untouched notebook must fail every one with its ``NotImplementedError`` visible;
+and for these and ``partly_wrong.ipynb``, every public test case passes in the notebook exactly when
+the autograder's copy of it passes. The nine notebooks run three at a time (most of the time goes into
+importing Otter, TensorFlow and PyTorch in each kernel).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -22,6 +25,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.config import load_config
+from autograder.gradescope.build import build_student_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ("text_generation", "style_transfer", "autoencoders")
@@ -85,10 +89,11 @@ def errors(nb: nbformat.NotebookNode) -> list[str]:
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], nbformat.NotebookNode]:
-    """(name, "full_marks" | "untouched") -> the notebook after running it; all six run together."""
+    """(name, "full_marks" | "partly_wrong" | "untouched") -> the notebook after running it; all run together."""
     notebooks = {}
     for name in ASSIGNMENTS:
         for kind, source in (("full_marks", ROOT / "examples" / name / "full_marks.ipynb"),
+                             ("partly_wrong", ROOT / "examples" / name / "partly_wrong.ipynb"),
                              ("untouched", ROOT / "assignments" / name / f"{name}.ipynb")):
             notebooks[name, kind] = prepare(name, source, tmp_path_factory.mktemp(f"{name}-{kind}"))
     asyncio.run(execute_all(list(notebooks.values())))
@@ -121,22 +126,69 @@ def test_untouched_notebook_fails_every_check_with_not_implemented(executed, nam
         assert f"NotImplementedError: {q}" in text, f"grader.check({q!r}) does not show the NotImplementedError:\n{text}"
 
 
+CASE_RESULT = re.compile(r"^\s*(\w+) - (\d+) result:\s*\n\s*(✅|❌)", re.M)
+
+
+def case_functions(name: str, question: str) -> list[str]:
+    """The public ``@test_case`` functions of a question in file order: Otter calls them "q - 1", "q - 2", ..."""
+    tree = ast.parse((ROOT / "assignments" / name / "tests" / f"{question}.py").read_text())
+    return [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and any(
+        isinstance(d, ast.Call) and getattr(d.func, "id", None) == "test_case" for d in n.decorator_list)]
+
+
+def notebook_case_results(nb: nbformat.NotebookNode, name: str) -> dict[str, bool]:
+    """The autograder's public test id -> whether the notebook's ``grader.check`` said that case passed."""
+    out = {}
+    for q, text in check_cells(nb).items():
+        functions = case_functions(name, q)
+        if f"{q} results: All test cases passed!" in text:
+            marks = {i: True for i in range(1, len(functions) + 1)}
+        else:
+            marks = {int(n): mark == "✅" for qq, n, mark in CASE_RESULT.findall(text) if qq == q}
+        assert sorted(marks) == list(range(1, len(functions) + 1)), f"grader.check({q!r}) printed:\n{text}"
+        out.update({f"public/{q}.py::{functions[i - 1]}": passed for i, passed in marks.items()})
+    return out
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+@pytest.mark.parametrize("kind", ("full_marks", "partly_wrong", "untouched"))
+def test_notebook_checks_agree_with_the_autograders_public_tests(executed, corpus, name, kind):
+    in_notebook = notebook_case_results(executed[name, kind], name)
+    graded = corpus(name)["untouched" if kind == "untouched" else f"example__{kind}"]
+    by_autograder = {t.test_id: t.passed for t in graded.tests if t.public}
+    assert in_notebook == by_autograder
+    if kind == "untouched":
+        assert not any(in_notebook.values())
+
+
 # --- nothing from the solutions or the hidden tests is shipped ------------------------------------------
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _shipped_texts() -> dict[str, str]:
-    """Every file under assignments/ as text (a notebook as the sources of its cells)."""
+def _as_text(name: str, data: bytes) -> str:
+    raw = data.decode(errors="replace")
+    return "\n".join(c.source for c in nbformat.reads(raw, as_version=4).cells) if name.endswith(".ipynb") else raw
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Everything students get, as text (a notebook as the sources of its cells): every file under
+    assignments/ and every file in each student zip that ``autograder package`` builds."""
     texts = {}
     for path in sorted((ROOT / "assignments").rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts:
-            continue
-        raw = path.read_text(errors="replace")
-        if path.suffix == ".ipynb":
-            raw = "\n".join(c.source for c in nbformat.reads(raw, as_version=4).cells)
-        texts[str(path.relative_to(ROOT))] = raw
+        if path.is_file() and "__pycache__" not in path.parts:
+            texts[str(path.relative_to(ROOT))] = _as_text(path.name, path.read_bytes())
+    out = tmp_path_factory.mktemp("student-zips")
+    for name in ASSIGNMENTS:
+        student_zip = build_student_zip(ROOT / "grading_config.yaml", name, out)
+        with zipfile.ZipFile(student_zip) as zf:
+            members = [m for m in zf.namelist() if not m.endswith("/")]
+            assert sorted(members) == sorted(f"{name}/{p.relative_to(ROOT / 'assignments' / name)}" for p in
+                                             (ROOT / "assignments" / name).rglob("*") if p.is_file()
+                                             and not {"__pycache__", ".ipynb_checkpoints"} & set(p.parts))
+            texts.update({f"{student_zip.name}:{m}": _as_text(m, zf.read(m)) for m in members})
     return texts
 
 
@@ -183,18 +235,18 @@ def test_solutions_are_found():
     assert len(fragments) > 20 and len(names) > 30, "the leak check found (almost) nothing to look for"
 
 
-def test_no_solution_code_under_assignments():
-    shipped = {path: _squash(text) for path, text in _shipped_texts().items()}
-    assert shipped, "no files under assignments/"
-    leaks = [f"{where} appears in {path}" for where, code in _solution_fragments() for path, text in shipped.items()
+def test_no_solution_code_is_shipped(shipped):
+    squashed = {path: _squash(text) for path, text in shipped.items()}
+    assert squashed, "no files under assignments/"
+    leaks = [f"{where} appears in {path}" for where, code in _solution_fragments() for path, text in squashed.items()
              if _squash(code) and _squash(code) in text]
     assert not leaks, "reference solution code is shipped to students:\n" + "\n".join(leaks)
 
 
-def test_no_hidden_test_names_under_assignments():
+def test_no_hidden_test_names_are_shipped(shipped):
     names, descriptions = _hidden_test_names()
     leaks = []
-    for path, text in _shipped_texts().items():
+    for path, text in shipped.items():
         leaks += [f"hidden test {n} named in {path}" for n in names if re.search(rf"\b{re.escape(n)}\b", text)]
         if path.endswith(".py"):  # public and hidden tests appear side by side in the results: distinct names
             leaks += [f"hidden test description {d!r} in {path}" for d in descriptions if d in text]
