@@ -107,6 +107,12 @@ def _pinned_environment(text: bytes) -> bytes:
     return yaml.safe_dump(env, sort_keys=False).encode()
 
 
+def _files(base: Path) -> list[Path]:
+    """The files under ``base``, sorted, without caches, checkpoints, mutants and variants."""
+    return [p for p in sorted(base.rglob("*")) if p.is_file() and p.suffix != ".pyc"
+            and not SKIP_PARTS.intersection(p.relative_to(base).parts)]
+
+
 def assignment_files(paths: AssignmentPaths) -> dict[str, Path]:
     """Archive name -> file: the reference and hidden tests, and the public tests, of this assignment only."""
     files = {}
@@ -114,11 +120,16 @@ def assignment_files(paths: AssignmentPaths) -> dict[str, Path]:
     if init.exists():
         files["solutions/__init__.py"] = init
     for base in (paths.solution_dir, paths.public_tests):
-        for p in sorted(base.rglob("*")):
-            rel = p.relative_to(base).parts
-            if p.is_file() and not SKIP_PARTS.intersection(rel) and p.suffix != ".pyc":
-                files[str(p.relative_to(paths.root))] = p
+        files.update({str(p.relative_to(paths.root)): p for p in _files(base)})
     return files
+
+
+def _paths(config_path: Path, name: str, out_dir: Path) -> AssignmentPaths:
+    """The assignment's files (the name checked against the config); creates ``out_dir``."""
+    config, root = load_config(config_path)
+    assignment(config, name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return AssignmentPaths(name=name, root=root)
 
 
 def _write(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
@@ -130,10 +141,8 @@ def _write(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False
 
 def build_autograder_zip(config_path: Path, name: str, out_dir: Path) -> Path:
     """``out_dir/<name>-autograder.zip``, ready to upload to Gradescope."""
-    config, root = load_config(config_path)
-    assignment(config, name)
-    paths = AssignmentPaths(name=name, root=root)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = _paths(config_path, name, out_dir)
+    root = paths.root
     target = out_dir / f"{name}-autograder.zip"
     with tempfile.TemporaryDirectory(prefix="ag-package-") as tmp:
         work = Path(tmp)
@@ -159,13 +168,9 @@ def build_autograder_zip(config_path: Path, name: str, out_dir: Path) -> Path:
 
 def build_student_zip(config_path: Path, name: str, out_dir: Path) -> Path:
     """``out_dir/<name>-student.zip``: the notebook and its public tests, as students download them."""
-    config, root = load_config(config_path)
-    assignment(config, name)
-    paths = AssignmentPaths(name=name, root=root)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = _paths(config_path, name, out_dir)
     target = out_dir / f"{name}-student.zip"
     with zipfile.ZipFile(target, "w") as zf:
-        for p in sorted(paths.student_dir.rglob("*")):
-            if p.is_file() and not SKIP_PARTS.intersection(p.parts) and p.suffix != ".pyc":
-                _write(zf, f"{name}/{p.relative_to(paths.student_dir)}", p.read_bytes())
+        for p in _files(paths.student_dir):
+            _write(zf, f"{name}/{p.relative_to(paths.student_dir)}", p.read_bytes())
     return target
