@@ -169,11 +169,12 @@ EXPECTED = {"doejane": 4.5556, "smithbob": 9, "leeann": 9, "Jane_Doe_1001": 4.55
 def graded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lms-run")
     downloads = [canvas_zip(tmp / "canvas.zip"), moodle_zip(tmp / "moodle.zip"), gradescope_zip(tmp / "gs.zip")]
-    out = tmp / "out"
+    out, book = tmp / "out", tmp / "books" / "lms.sqlite"
     proc = subprocess.run([str(AUTOGRADER), "grade", *map(str, downloads), "--assignment", "style_transfer",
-                           "--out", str(out), "--workers", "2"], capture_output=True, text=True, cwd=ROOT,
-                          timeout=600)
+                           "--out", str(out), "--workers", "2", "--gradebook", str(book)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr
+    assert book.is_file() and not (out / "gradebook.sqlite").exists(), "--gradebook puts the gradebook elsewhere"
     return out, proc.stdout
 
 
@@ -194,7 +195,7 @@ def test_lms_run_summary_names_the_superseded_submissions(graded):
 
 def test_identical_files_are_graded_once(graded):
     out, _ = graded
-    db = sqlite3.connect(out / "gradebook.sqlite")
+    db = sqlite3.connect(out.parent / "books" / "lms.sqlite")
     assert db.execute("SELECT graded, reused, superseded FROM runs").fetchall() == [(3, 5, 4)]
     assert db.execute("SELECT count(*) FROM results").fetchone()[0] == 3, "three distinct files"
 
@@ -205,7 +206,7 @@ def test_latest_gives_identity_lateness_and_penalty(graded):
     due = datetime(2024, 3, 2, 12, 0, tzinfo=timezone(timedelta(hours=-8)))
     spec = Assignment(**{**config.assignments["style_transfer"].model_dump(), "due": due,
                          "late_policy": LatePolicy(kind="percent_per_day", percent=10, grace_minutes=30)})
-    with Gradebook(out / "gradebook.sqlite") as book:
+    with Gradebook(out.parent / "books" / "lms.sqlite") as book:
         latest = {g.student.key: g for g in book.latest("style_transfer", spec)}
     assert set(latest) == set(EXPECTED)
     jane = latest["doejane"]

@@ -37,7 +37,6 @@ def run(args: argparse.Namespace) -> int:
                              on_event=display, gradebook=args.gradebook, regrade=args.regrade,
                              command=shlex.join(sys.argv))
     except GradebookError as exc:
-        display.close()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
