@@ -164,6 +164,8 @@ def enter_jail(root: str, extra_paths: list[str], hidden: list[str]) -> Isolatio
         target = root + os.path.realpath(h)
         if os.path.isdir(target):
             mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
+        elif os.path.exists(target):
+            mount("/dev/null", target, None, MS_BIND)
     os.makedirs(root + "/dev", exist_ok=True)
     for dev in DEVICES:
         _bind(f"/dev/{dev}", root, readonly=False)

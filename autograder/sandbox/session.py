@@ -161,7 +161,7 @@ class SandboxHost:
         if reply.get("op") != "spawned":
             ours.close()
             raise RuntimeError(f"sandbox host could not start a child: {reply.get('message')}")
-        return Child(ours, reply["pid"], self.settings.max_message_bytes, workdir)
+        return Child(ours, reply["pid"], self.settings.max_message_bytes, workdir, uid)
 
     def close(self) -> None:
         try:
@@ -219,6 +219,22 @@ def open_sandbox(settings: SandboxSettings, slot: int = 0) -> "SandboxHost | Fre
     return SandboxHost(settings, slot) if settings.fork_server else FreshHosts(settings, slot)
 
 
+def kill_uid(uid: int) -> None:
+    """Without a PID namespace: SIGKILL every process of the child's uid (it cannot change uid, and
+    detached daemons escape its process group). Needs root; a no-op otherwise."""
+    if os.geteuid() != 0 or not hasattr(os, "fork"):
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
 def _host_env() -> dict[str, str]:
     keep = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
     return {k: v for k, v in os.environ.items() if k in keep}
@@ -237,7 +253,7 @@ class _Bytes:
 class Child:
     """A channel to one sandboxed child; every read has a deadline, and death is detected."""
 
-    def __init__(self, sock: socket.socket, middle_pid: int, max_bytes: int, workdir: str) -> None:
+    def __init__(self, sock: socket.socket, middle_pid: int, max_bytes: int, workdir: str, uid: int) -> None:
         self.sock = sock
         self.reader = sock.makefile("rb")
         self.middle_pid = middle_pid
@@ -245,6 +261,7 @@ class Child:
         self.pid_namespace = False
         self.max_bytes = max_bytes
         self.workdir = workdir
+        self.uid = uid
         self.exit_status: int | None = None
         self.alive = True
         self.killed_by_us = False
@@ -331,6 +348,8 @@ class Child:
                     os.killpg(self.pid, signal.SIGKILL)
             except OSError:
                 pass
+        if not self.pid_namespace:
+            kill_uid(self.uid)
 
     def close(self) -> None:
         """Kill the child: process 1 of its PID namespace, so every process it started dies with it.
