@@ -32,12 +32,16 @@ def sandbox_settings(config: Config, root: Path, limits: Limits, out_dir: Path |
 
 
 def _worker(slot: int, config_path: str, name: str, limits: Limits | None, out_dir: str | None,
-            jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]") -> None:
+            jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]", seed: int | None = None) -> None:
     from autograder.testing.runner import AuthorError, run_batch
 
     if not _tied_to_parent():
         return
     try:
+        if seed is not None:  # autograder audit: seeded sandbox host (autograder/testing/seeding.py)
+            from autograder.testing.seeding import seed_sandbox_host
+
+            seed_sandbox_host(seed)
         config, root = load_config(Path(config_path))
         paths = AssignmentPaths(name=name, root=root)
         limits = limits or limits_for(config, name)
@@ -92,7 +96,7 @@ class GradingPool:
     """
 
     def __init__(self, config_path: Path | None, name: str, workers: int = 1, out_dir: Path | None = None,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, seed: int | None = None) -> None:
         self.config_path = config_path or find_config()
         self.config, _ = load_config(self.config_path)
         self.name = name
@@ -101,7 +105,8 @@ class GradingPool:
         self._jobs: mp.Queue = ctx.Queue()
         self._events: mp.Queue = ctx.Queue()
         self._procs = {slot: ctx.Process(target=_worker, daemon=True, args=(
-            slot, str(self.config_path), name, limits, str(out_dir) if out_dir else None, self._jobs, self._events))
+            slot, str(self.config_path), name, limits, str(out_dir) if out_dir else None, self._jobs, self._events,
+            seed))
             for slot in range(max(1, workers))}
         for p in self._procs.values():
             p.start()
