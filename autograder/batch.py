@@ -164,7 +164,7 @@ def _grade_fresh(config_path: Path, name: str, out_dir: Path, workers: int, limi
     """Grade each distinct content once; commit every result as it arrives, then write its results.json."""
     from autograder.testing.runner import AuthorError
 
-    with GradingPool(config_path, name, min(workers, len(groups)), out_dir, limits) as pool:
+    with GradingPool(config_path, name, min(workers, len(groups)), (out_dir, book.path), limits) as pool:
         pool.submit([Job(group[0].staged.path, k) for k, group in groups.items()])
         for graded in pool.results():
             group = groups[graded.submission]

@@ -70,6 +70,7 @@ class Config(Strict):
     limits: Limits = Limits()
     warm_imports: tuple[str, ...] = ("numpy", "tensorflow", "keras", "torch")
     isolate: bool = True
+    fork_server: bool = True  # false: a fresh host per submission (where forking after imports is unsafe)
     assignments: dict[str, Assignment]
 
 

@@ -13,25 +13,25 @@ import os
 import queue
 import traceback
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from autograder.config import AssignmentPaths, Config, Limits, assignment, find_config, limits_for, load_config
-from autograder.sandbox.session import SandboxHost, SandboxSettings
+from autograder.sandbox.session import SandboxSettings, open_sandbox
 from autograder.scoring.results import SubmissionResult, TestOutcome, score
 from autograder.submission.discover import Job
 
-def sandbox_settings(config: Config, root: Path, limits: Limits, out_dir: Path | None) -> SandboxSettings:
-    hidden = [root / "solutions", root / "tests", root / "examples", root / "grading_config.yaml"]
-    if out_dir is not None:
-        hidden.append(out_dir)
+
+def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: Sequence[Path] = ()) -> SandboxSettings:
+    """Sandbox settings for a batch; ``extra_hidden`` adds paths (output directory, gradebook) to hide."""
+    hidden = [root / "solutions", root / "tests", root / "examples", root / "grading_config.yaml", *extra_hidden]
     return SandboxSettings(
-        isolate=config.isolate, warm_imports=tuple(config.warm_imports),
+        isolate=config.isolate, fork_server=config.fork_server, warm_imports=tuple(config.warm_imports),
         hidden_paths=tuple(str(h) for h in hidden if h.exists()),
         memory_bytes=limits.memory_mb * 1024**2, cpu_seconds=limits.cpu_seconds,
         file_bytes=limits.file_mb * 1024**2, processes=limits.processes, tmp_bytes=limits.tmp_mb * 1024**2)
 
 
-def _worker(slot: int, config_path: str, name: str, limits: Limits | None, out_dir: str | None,
+def _worker(slot: int, config_path: str, name: str, limits: Limits | None, hidden: tuple[str, ...],
             jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]", seed: int | None = None) -> None:
     from autograder.testing.runner import AuthorError, run_batch
 
@@ -45,7 +45,7 @@ def _worker(slot: int, config_path: str, name: str, limits: Limits | None, out_d
         config, root = load_config(Path(config_path))
         paths = AssignmentPaths(name=name, root=root)
         limits = limits or limits_for(config, name)
-        settings = sandbox_settings(config, root, limits, Path(out_dir) if out_dir else None)
+        settings = sandbox_settings(config, root, limits, [Path(h) for h in hidden])
 
         def take() -> Iterator[Job]:
             while True:
@@ -55,7 +55,7 @@ def _worker(slot: int, config_path: str, name: str, limits: Limits | None, out_d
                 results.put(("started", slot, job.key))
                 yield job
 
-        with SandboxHost(settings, slot=slot) as host:
+        with open_sandbox(settings, slot=slot) as host:
             run_batch(paths, assignment(config, name), limits, host, take(),
                       lambda r: results.put(("result", slot, r.to_dict())))
     except AuthorError as exc:
@@ -95,7 +95,7 @@ class GradingPool:
     the start-up cost once however many submissions it grades (one batch, or one at a time).
     """
 
-    def __init__(self, config_path: Path | None, name: str, workers: int = 1, out_dir: Path | None = None,
+    def __init__(self, config_path: Path | None, name: str, workers: int = 1, hidden: Sequence[Path] = (),
                  limits: Limits | None = None, seed: int | None = None) -> None:
         self.config_path = config_path or find_config()
         self.config, _ = load_config(self.config_path)
@@ -105,7 +105,7 @@ class GradingPool:
         self._jobs: mp.Queue = ctx.Queue()
         self._events: mp.Queue = ctx.Queue()
         self._procs = {slot: ctx.Process(target=_worker, daemon=True, args=(
-            slot, str(self.config_path), name, limits, str(out_dir) if out_dir else None, self._jobs, self._events,
+            slot, str(self.config_path), name, limits, tuple(str(h) for h in hidden), self._jobs, self._events,
             seed))
             for slot in range(max(1, workers))}
         for p in self._procs.values():

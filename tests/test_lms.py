@@ -120,22 +120,21 @@ def test_gradescope_metadata_survives_ruby_tags():
     assert sub.created_at == datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=timezone(timedelta(hours=1)))
 
 
-def test_plain_files_student_is_the_stem_and_latest_mtime_counts(tmp_path):
+def test_plain_files_are_each_their_own_submission_keyed_by_stem(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    old, new = tmp_path / "a" / "alice.ipynb", tmp_path / "b" / "alice.py"
-    old.write_bytes(FULL)
-    new.write_bytes(REFERENCE)
-    os.utime(old, (1_700_000_000, 1_700_000_000))
-    os.utime(new, (1_700_000_500, 1_700_000_500))
+    first, second = tmp_path / "a" / "alice.ipynb", tmp_path / "b" / "alice.py"
+    first.write_bytes(FULL)
+    second.write_bytes(REFERENCE)
     with zipfile.ZipFile(tmp_path / "bob.zip", "w") as zf:
         zf.writestr("work/bob's notebook.ipynb", BROKEN)
     got = collect([tmp_path])
     by_key = chosen(got)
-    assert set(by_key) == {"alice", "bob"}, "a zip holding one notebook is one student's submission"
-    assert by_key["alice"].entry.file_path == new.resolve()
-    assert by_key["bob"].entry.file_path == (tmp_path / "bob.zip").resolve()
-    assert [(s.older.entry.file_path, s.newer.key) for s in got.superseded] == [(old.resolve(), "alice")]
+    assert set(by_key) == {"alice", "alice-2", "bob"}, "plain files never replace each other"
+    assert by_key["alice"].entry.file_path == first.resolve()
+    assert by_key["alice-2"].entry.file_path == second.resolve()
+    assert by_key["bob"].entry.file_path == (tmp_path / "bob.zip").resolve(), "a zip holding one notebook is one submission"
+    assert got.superseded == []
 
 
 def test_keys_are_safe_file_names():

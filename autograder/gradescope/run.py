@@ -145,8 +145,8 @@ def grade_submission(root: Path, name: str) -> dict[str, Any]:
         result.error = f"Your submission could not be graded: {exc}."
     else:
         print(f"grading {path.relative_to(root)}", flush=True)
-        # out_dir hides the whole Gradescope root (source, submission, results) from the sandbox.
-        with GradingPool(config_path, name, workers=1, out_dir=root) as pool:
+        # The whole Gradescope root (source, submission, results) is hidden from the sandbox.
+        with GradingPool(config_path, name, workers=1, hidden=(root,)) as pool:
             result = pool.grade_one(Job(path, path.stem))
             problems = [e for e in (pool.author_error, *pool.worker_errors) if e]
         for problem in problems:

@@ -3,12 +3,15 @@
 Each argument is a file, a zip or a directory. A zip or directory is read as a Gradescope export
 (``submission_metadata.yml``), a Moodle download (``..._assignsubmission_...`` names) or a Canvas
 download (every file named ``login_[LATE_]user_submission_name``); otherwise a zip is one
-student's submission and a directory is searched for files, zips and downloads. A plain file's
-student is its stem. When a student has several submissions, the one with the largest rank counts.
+student's submission and a directory is searched for files, zips and downloads. A plain file is
+its own submission, keyed by its stem (``-2``, ``-3``... when stems repeat): nothing says two plain
+files are the same student's. When an LMS download gives a student several submissions, the one
+with the largest rank counts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -90,8 +93,21 @@ def plain_candidate(path: Path) -> Candidate:
     return Candidate(identity, entry, mtime, (mtime.timestamp() if mtime else 0.0,), f"file:{entry.origin}")
 
 
+def _unique_plain_keys(found: list[Candidate]) -> list[Candidate]:
+    seen: dict[str, int] = {}
+    out = []
+    for c in found:
+        if c.identity.source == "files":
+            seen[c.key] = seen.get(c.key, 0) + 1
+            if seen[c.key] > 1:
+                c = dataclasses.replace(c, identity=dataclasses.replace(c.identity, key=f"{c.key}-{seen[c.key]}"))
+        out.append(c)
+    return out
+
+
 def choose(found: list[Candidate], notes: list[str]) -> Collection:
     """Per student, the best file of the best-ranked submission; older submissions are superseded."""
+    found = _unique_plain_keys(found)
     by_key: dict[str, dict[str, list[Candidate]]] = {}
     for c in found:
         by_key.setdefault(c.key, {}).setdefault(c.group, []).append(c)
