@@ -5,6 +5,7 @@ strong and never flaky. Exits 0 when the audit passes (warnings allowed), 1 when
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed, default=0, help="the first run seed (runs use SEED, SEED+1, ...; default 0)")
     p.add_argument("--host-seed", type=seed, default=None,
                    help="hash seed and global-RNG seed of the sandbox and grading processes (default: --seed)")
-    p.add_argument("--workers", "-j", type=int, default=1, help="grading workers (default 1)")
+    p.add_argument("--workers", "-j", type=int, default=min(4, os.cpu_count() or 1),
+                   help="grading workers (default: cores, at most 4)")
     p.add_argument("--out", "-o", type=Path, default=None,
                    help="where audit.html goes (default out/audit/<assignment>/)")
     p.set_defaults(run=run)
