@@ -98,6 +98,17 @@ BAD_NAMES = {"kl_divergence_wrong_sign.py": "no '__' between question and mistak
 FLAKY_RUNS = 10
 
 
+def copy_project(root: Path, *leave_out: str) -> Path:
+    """A project at ``root`` with the config and the autoencoders assignment (without ``leave_out`` folders)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CONFIG, root / "grading_config.yaml")
+    shutil.copytree(ROOT / "assignments" / "autoencoders", root / "assignments" / "autoencoders")
+    shutil.copytree(ROOT / "solutions" / "autoencoders", root / "solutions" / "autoencoders",
+                    ignore=shutil.ignore_patterns("__pycache__", *leave_out))
+    shutil.copy(ROOT / "solutions" / "__init__.py", root / "solutions" / "__init__.py")
+    return root
+
+
 def remove_assertion(path: Path, fragment: str) -> None:
     """Delete the ``if ...: raise AssertionError(...)`` statement whose message contains ``fragment``."""
     source = path.read_text()
@@ -113,12 +124,7 @@ def remove_assertion(path: Path, fragment: str) -> None:
 def broken_project(tmp_path_factory) -> Path:
     """A copy of the autoencoders assignment (one mutant per question, no alternatives) with a weakened
     test, a flaky test and two misnamed mutants."""
-    root = tmp_path_factory.mktemp("broken-project")
-    shutil.copy(CONFIG, root / "grading_config.yaml")
-    shutil.copytree(ROOT / "assignments" / "autoencoders", root / "assignments" / "autoencoders")
-    shutil.copytree(ROOT / "solutions" / "autoencoders", root / "solutions" / "autoencoders",
-                    ignore=shutil.ignore_patterns("__pycache__", "alternatives"))
-    shutil.copy(ROOT / "solutions" / "__init__.py", root / "solutions" / "__init__.py")
+    root = copy_project(tmp_path_factory.mktemp("broken-project"), "alternatives")
     remove_assertion(root / WEAKENED_TEST, REMOVED_ASSERTION)
     (root / "solutions" / "autoencoders" / "tests" / "test_flaky_on_purpose.py").write_text(FLAKY_TEST)
     mutants = root / "solutions" / "autoencoders" / "mutants"
@@ -216,12 +222,7 @@ def probe():
 
 
 def test_pool_seed_sets_the_childs_hash_seed_and_global_rngs(tmp_path, monkeypatch):
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(CONFIG, root / "grading_config.yaml")
-    shutil.copytree(ROOT / "assignments" / "autoencoders", root / "assignments" / "autoencoders")
-    shutil.copytree(ROOT / "solutions" / "autoencoders", root / "solutions" / "autoencoders",
-                    ignore=shutil.ignore_patterns("__pycache__", "mutants", "alternatives"))
+    root = copy_project(tmp_path / "project", "mutants", "alternatives")
     (root / "solutions" / "autoencoders" / "tests" / "test_probe.py").write_text(PROBE_TEST)
     submission = tmp_path / "probe.py"
     submission.write_text((ROOT / "solutions" / "autoencoders" / "solution.py").read_text() + PROBE)
