@@ -51,14 +51,15 @@ def audit(config_path: Path | None, name: str, runs: int = 20, first_seed: int =
     paths = AssignmentPaths(name=name, root=root)
     mutants, naming = mutant_files(paths, questions)
     host_seed = first_seed if host_seed is None else host_seed
+    run_seeds = seeds(first_seed, runs)
     with tempfile.TemporaryDirectory(prefix="ag-audit-") as tmp:
-        entries = plan(paths, mutants, alternatives(paths), seeds(first_seed, runs), Path(tmp))
+        entries = plan(paths, mutants, alternatives(paths), run_seeds, Path(tmp))
         graded = grade_all(config_path, name, entries, host_seed, workers, on_result)
     reference = graded.one("reference")
     matrix = Matrix(tests_of(reference) if reference else [],
                     [verdict(e.variant, describe(e.variant.path), r) for e, r in graded.of("mutant") if e.variant])
     report = AuditReport(
-        assignment=name, questions=questions, run_seeds=seeds(first_seed, runs), host_seed=host_seed,
+        assignment=name, questions=questions, run_seeds=run_seeds, host_seed=host_seed,
         reference=reference, seeded={e.job.seed: r for e, r in graded.of("seeded") if e.job.seed is not None},
         untouched=graded.one("untouched"), matrix=matrix,
         alternatives={e.variant.name: r for e, r in graded.of("alternative") if e.variant},
