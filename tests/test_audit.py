@@ -157,8 +157,9 @@ def section(text: str, label: str) -> str:
 def test_weakened_test_fails_the_audit_and_names_the_escaping_mutant(broken_audit):
     code, out = broken_audit
     assert code == 1, out
-    uncaught = section(out, "flag: mutants no test catches")
-    assert uncaught.lstrip().startswith("FAIL") and ESCAPING_MUTANT in uncaught, uncaught
+    assert section(out, "flag: mutants no test catches").lstrip().startswith("FAIL")
+    mutants = section(out, "every mutant loses points on its own question")
+    assert mutants.lstrip().startswith("FAIL") and f"{ESCAPING_MUTANT}: no test fails on it" in mutants, mutants
     assert "FAIL: autoencoders" in out
 
 
@@ -190,7 +191,9 @@ def test_only_the_planted_problems_fail_it(broken_audit):
     _, out = broken_audit
     failing = [label for label, _ in CHECKS if f"FAIL  {label}" in out]
     assert failing == ["reference under every run seed: no false failure",
-                       "mutant files are named <question>__<mistake>.py", "flag: mutants no test catches"], failing
+                       "mutant files are named <question>__<mistake>.py",
+                       "every mutant loses points on its own question, and only there",
+                       "flag: mutants no test catches"], failing
 
 
 def test_html_report_is_written(broken_audit, broken_project):

@@ -23,6 +23,7 @@ says whether that gave the same verdict.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from autograder.audit.expect import recheck_note
@@ -142,8 +143,9 @@ def flag_questions_without_mutants(matrix: Matrix, questions: list[str]) -> list
             for q in questions if not matrix.mutants_for(q)]
 
 
-def naming_findings(problems: list[NamingProblem]) -> list[Finding]:
-    return [finding("mutant-name", str(p.path), f"{p.message} (not graded)") for p in problems]
+def naming_findings(problems: list[NamingProblem], root: Path) -> list[Finding]:
+    return [finding("mutant-name", str(p.path.relative_to(root) if p.path.is_relative_to(root) else p.path),
+                    f"{p.message} (not graded)") for p in problems]
 
 
 def grader_findings(worker_errors: list[str]) -> list[Finding]:

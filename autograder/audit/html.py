@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from autograder.audit.report import AuditReport
-from autograder.audit.text import CHECKS, header
+from autograder.audit.text import check_lines, header
 
 TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Audit of {{ r.assignment }}</title>
@@ -31,10 +31,11 @@ code { font-size: 90%; }
 <p>{{ r.errors|length }} error(s) make the audit fail; {{ r.warnings|length }} warning(s) do not.</p>
 <h2>Checks and flags</h2>
 <ul>
-{% for label, found in checks %}
-  <li>{% if not found %}<span class="ok">ok</span>{% elif found|selectattr("level", "equalto", "error")|list %}<span class="error">FAIL</span>{% else %}<span class="warning">warning</span>{% endif %}
-    {{ label }}{% if found %} ({{ found|length }}){% endif %}
-    {% if found %}<ul>{% for f in found %}<li class="{{ f.level }}"><code>{{ f.subject }}</code>: {{ f.message }}</li>{% endfor %}</ul>{% endif %}</li>
+{% for c in checks %}
+  <li><span class="{{ {"ok": "ok", "WARN": "warning", "FAIL": "error"}[c.status] }}">{{ c.status }}</span>
+    {{ c.label }}{% if c.detail %}: {{ c.detail }}{% endif %}
+    {% if c.findings or c.shown_above %}<ul>{% for f in c.findings %}<li class="{{ f.level }}"><code>{{ f.subject }}</code>: {{ f.message }}</li>{% endfor %}
+    {% if c.shown_above %}<li>({{ c.shown_above }} listed above)</li>{% endif %}</ul>{% endif %}</li>
 {% endfor %}
 </ul>
 <h2>Catch matrix</h2>
@@ -62,8 +63,7 @@ mutant of its question; a red mutant kept every point of its question.</p>
 
 def render_html(r: AuditReport) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    checks = [(label, [f for f in r.findings if f.check in names]) for label, names in CHECKS]
-    return env.from_string(TEMPLATE).render(r=r, head=header(r), checks=checks,
+    return env.from_string(TEMPLATE).render(r=r, head=header(r), checks=check_lines(r),
                                             verdict="PASS" if r.passed else "FAIL")
 
 

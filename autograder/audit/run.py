@@ -64,7 +64,7 @@ def audit(config_path: Path | None, name: str, runs: int = 20, first_seed: int =
         untouched=graded.one("untouched"), matrix=matrix,
         alternatives={e.variant.name: r for e, r in graded.of("alternative") if e.variant},
         naming=naming, rechecks=graded.rechecks, workers=workers)
-    report.findings = findings(report, str(paths.notebook.relative_to(root)), graded.worker_errors)
+    report.findings = findings(report, root, graded.worker_errors)
     report.seconds = time.monotonic() - start
     return report
 
@@ -113,13 +113,14 @@ def grade_entries(pool: GradingPool, entries: list[Entry], on_result: Progress |
     return results
 
 
-def findings(report: AuditReport, notebook: str, worker_errors: list[str]) -> list[Finding]:
+def findings(report: AuditReport, root: Path, worker_errors: list[str]) -> list[Finding]:
     m, again = report.matrix, report.rechecks
+    notebook = str(AssignmentPaths(name=report.assignment, root=root).notebook.relative_to(root))
     return [
         *checks.check_reference(report.reference, again),
         *checks.check_seeds(report.seeded, again, report.reproduce),
         *checks.check_untouched(report.untouched, notebook, again),
-        *checks.naming_findings(report.naming),
+        *checks.naming_findings(report.naming, root),
         *checks.check_mutants(m, again),
         *checks.check_alternatives(report.alternatives, again),
         *checks.flag_public_only(m),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from autograder.audit.report import AuditReport, Finding
 
 ID_WIDTH = 72
@@ -11,7 +13,7 @@ CHECKS = (  # (label, the checks whose findings it summarises)
     ("untouched student notebook scores 0", ("untouched",)),
     ("mutant files are named <question>__<mistake>.py", ("mutant-name",)),
     ("every mutant loses points on its own question, and only there",
-     ("mutant-escapes", "mutant-off-target", "mutant-ungraded")),
+     ("mutant-escapes", "mutant-off-target", "mutant-ungraded", "mutant-uncaught")),
     ("legitimate alternatives score the maximum", ("alternative",)),
     ("flag: mutants no test catches", ("mutant-uncaught",)),
     ("flag: questions whose tests are all public", ("public-only",)),
@@ -59,7 +61,7 @@ def counts(r: AuditReport) -> dict[str, str]:
         "flaky": f"{full(r.seeded.values())}/{len(r.seeded)} runs at full marks",
         "untouched": f"{r.untouched.total:g}/{r.untouched.max_total:g}" if r.untouched else "missing",
         "mutant-name": f"{len(m.mutants)} graded, {len(r.naming)} badly named",
-        "mutant-escapes": f"{sum(x.caught and not x.off_target for x in m.mutants)}/{len(m.mutants)}",
+        "mutant-escapes": f"{sum(x.caught and not x.off_target and not x.error for x in m.mutants)}/{len(m.mutants)}",
         "alternative": f"{full(r.alternatives.values())}/{len(r.alternatives)} at full marks",
         "mutant-uncaught": f"{sum(not x.failed for x in m.mutants)} of {len(m.mutants)}",
         "public-only": f"{sum(all(t.public for t in m.tests_for(q)) for q in m.questions())} of {len(r.questions)}",
@@ -69,15 +71,37 @@ def counts(r: AuditReport) -> dict[str, str]:
     }
 
 
-def summary_lines(r: AuditReport) -> list[str]:
-    lines = ["checks and flags"]
+@dataclass(frozen=True)
+class CheckLine:
+    """One line of the summary: a check's status, what it looked at, and its findings not shown above."""
+
+    label: str
+    status: str  # ok, WARN, FAIL
+    detail: str
+    findings: list[Finding]
+    shown_above: int
+
+
+def check_lines(r: AuditReport) -> list[CheckLine]:
     seen = counts(r)
+    shown: set[int] = set()
+    out = []
     for label, names in CHECKS:
         found = [f for f in r.findings if f.check in names]
-        status = "ok  " if not found else ("WARN" if all(f.level == "warning" for f in found) else "FAIL")
-        detail = seen.get(names[0])
-        lines.append(f"  {status}  {label}" + (f": {detail}" if detail else ""))
-        lines += [f"          {finding_text(f)}" for f in found]
+        status = "ok" if not found else ("WARN" if all(f.level == "warning" for f in found) else "FAIL")
+        new = [f for f in found if id(f) not in shown]
+        shown.update(id(f) for f in found)
+        out.append(CheckLine(label, status, seen.get(names[0], ""), new, len(found) - len(new)))
+    return out
+
+
+def summary_lines(r: AuditReport) -> list[str]:
+    lines = ["checks and flags"]
+    for c in check_lines(r):
+        lines.append(f"  {c.status:<4}  {c.label}" + (f": {c.detail}" if c.detail else ""))
+        lines += [f"          {finding_text(f)}" for f in c.findings]
+        if c.shown_above:
+            lines.append(f"          ({c.shown_above} listed above)")
     verdict = "PASS" if r.passed else "FAIL"
     lines.append(f"{verdict}: {r.assignment}: {len(r.errors)} error(s), {len(r.warnings)} warning(s)")
     return lines
