@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-COMMANDS = ("grade", "package", "audit")
+COMMANDS = ("grade", "package", "audit", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

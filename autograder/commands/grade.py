@@ -1,4 +1,5 @@
-"""``autograder grade SUBMISSION... --assignment NAME --out DIR [--gradebook PATH] [--regrade]``."""
+"""``autograder grade SUBMISSION... --assignment NAME --out DIR [--gradebook PATH] [--regrade]``; after grading,
+``OUT/report.html`` and the students' ``OUT/<student>/feedback.{md,html}`` (see ``autograder.exports.after_grade``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograder.batch import BatchReport
+    from autograder.commands.progress import GradeDisplay
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -41,5 +47,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         display.close()
+    _write_report_and_feedback(args, report, display)
     display.summary(report)
     return 0
+
+
+def _write_report_and_feedback(args: argparse.Namespace, report: BatchReport, display: GradeDisplay) -> None:
+    """``OUT/report.html`` and the run's ``OUT/<student>/feedback.{md,html}``; a failure here is only a warning
+    (the grades are in the gradebook; ``autograder export`` writes these again)."""
+    from autograder.exports.after_grade import write_after_grade
+
+    try:
+        path = write_after_grade(report.gradebook, report.assignment, report.out_dir,
+                                 {r.submission for r in report.results}, args.config)
+    except Exception as exc:  # noqa: BLE001
+        print(f"warning: could not write the tutor report or feedback files: {exc}", file=sys.stderr)
+        return
+    display.line(f"tutor report: {path}; feedback: {report.out_dir}/<student>/feedback.md, feedback.html")
