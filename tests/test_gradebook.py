@@ -205,7 +205,9 @@ def test_the_fingerprint_follows_tests_reference_config_and_limits(tmp_path):
     paths = AssignmentPaths(name="style_transfer", root=tmp_path)
     base = fingerprint.tests_fingerprint(paths, spec, limits)
     assert base == fingerprint.tests_fingerprint(PATHS, spec, limits), "the same files give the same fingerprint"
-    assert fingerprint.tests_fingerprint(paths, spec.model_copy(update={"title": "x"}), limits) != base
+    assert fingerprint.tests_fingerprint(paths, spec.model_copy(update={"hidden_visibility": "visible"}), limits) != base
+    moved = spec.model_copy(update={"title": "x", "due": datetime(2030, 1, 1, tzinfo=timezone.utc)})
+    assert fingerprint.tests_fingerprint(paths, moved, limits) == base, "a new title or due date regrades nothing"
     assert fingerprint.tests_fingerprint(paths, spec, Limits(call_seconds=1)) != base
     (paths.hidden_tests / "__pycache__").mkdir()
     (paths.hidden_tests / "__pycache__" / "x.pyc").write_bytes(b"cache")

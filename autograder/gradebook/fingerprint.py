@@ -20,7 +20,8 @@ def autograder_version() -> str:
 
 
 def tests_fingerprint(paths: AssignmentPaths, spec: Assignment, limits: Limits) -> str:
-    """sha256 over the hidden and public test files, the reference solution, the config section and limits."""
+    """sha256 over the hidden and public test files, the reference solution, the config section (what
+    grading depends on: not its title, due date or late policy) and limits."""
     h = hashlib.sha256()
     for label, root in (("hidden", paths.hidden_tests), ("public", paths.public_tests)):
         for f in _files(root):
@@ -29,7 +30,8 @@ def tests_fingerprint(paths: AssignmentPaths, spec: Assignment, limits: Limits) 
             h.update(b"\0")
     if paths.solution.is_file():
         h.update(b"reference\0" + paths.solution.read_bytes() + b"\0")
-    h.update(b"config\0" + spec.model_dump_json().encode() + b"\0")
+    graded = spec.model_dump_json(exclude={"title", "due", "late_policy"})  # lateness is applied at export
+    h.update(b"config\0" + graded.encode() + b"\0")
     h.update(b"limits\0" + limits.model_dump_json().encode())
     return h.hexdigest()
 

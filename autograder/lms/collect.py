@@ -82,7 +82,8 @@ def _read_download(entries: list[Entry], found: list[Candidate], notes: list[str
 
 
 def plain_candidate(path: Path) -> Candidate:
-    """A file given as it is: the student is the file's stem, its time the file's time."""
+    """A file given as it is: the student is the file's stem. It has no submission time (a file's
+    modification time says when it was copied, not when it was submitted), so it is never late."""
     try:
         st = path.stat()
         size, mtime = st.st_size, datetime.fromtimestamp(st.st_mtime).astimezone()
@@ -90,7 +91,7 @@ def plain_candidate(path: Path) -> Candidate:
         size, mtime = 0, None
     entry = Entry(PurePosixPath(path.name), size, mtime, file_path=path.resolve() if path.exists() else path)
     identity = StudentIdentity(key=path.stem or "submission", source="files")
-    return Candidate(identity, entry, mtime, (mtime.timestamp() if mtime else 0.0,), f"file:{entry.origin}")
+    return Candidate(identity, entry, None, (mtime.timestamp() if mtime else 0.0,), f"file:{entry.origin}")
 
 
 def _unique_plain_keys(found: list[Candidate]) -> list[Candidate]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -161,7 +162,7 @@ class SandboxHost:
         if reply.get("op") != "spawned":
             ours.close()
             raise RuntimeError(f"sandbox host could not start a child: {reply.get('message')}")
-        return Child(ours, reply["pid"], self.settings.max_message_bytes, workdir, uid)
+        return Child(ours, ProcessHandle(int(reply["pid"])), self.settings.max_message_bytes, workdir, uid)
 
     def close(self) -> None:
         try:
@@ -219,6 +220,46 @@ def open_sandbox(settings: SandboxSettings, slot: int = 0) -> "SandboxHost | Fre
     return SandboxHost(settings, slot) if settings.fork_server else FreshHosts(settings, slot)
 
 
+class ProcessHandle:
+    """A process to signal later without hitting a stranger: through a pidfd (Linux 5.3+), so once the
+    process is gone and its pid reused, the signal goes nowhere. Opened while the process is known
+    to be alive. Elsewhere, a plain pid (the race this avoids is then possible, if unlikely)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.fd: int | None = None
+        if hasattr(os, "pidfd_open"):
+            try:
+                self.fd = os.pidfd_open(pid)
+            except ProcessLookupError:
+                self.pid = 0
+            except OSError:
+                self.fd = None
+
+    def alive(self) -> bool:
+        if self.fd is not None:
+            return not select.select([self.fd], [], [], 0)[0]  # a pidfd turns readable when the process exits
+        return self.pid > 0
+
+    def kill(self, group: bool = False) -> None:
+        if not self.pid or not self.alive():
+            return
+        try:
+            if group:
+                os.killpg(self.pid, signal.SIGKILL)
+            if self.fd is not None:
+                signal.pidfd_send_signal(self.fd, signal.SIGKILL)
+            elif not group:
+                os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
 def kill_uid(uid: int) -> None:
     """Without a PID namespace: SIGKILL every process of the child's uid (it cannot change uid, and
     detached daemons escape its process group). Needs root; a no-op otherwise."""
@@ -253,11 +294,11 @@ class _Bytes:
 class Child:
     """A channel to one sandboxed child; every read has a deadline, and death is detected."""
 
-    def __init__(self, sock: socket.socket, middle_pid: int, max_bytes: int, workdir: str, uid: int) -> None:
+    def __init__(self, sock: socket.socket, middle: ProcessHandle, max_bytes: int, workdir: str, uid: int) -> None:
         self.sock = sock
         self.reader = sock.makefile("rb")
-        self.middle_pid = middle_pid
-        self.pid: int | None = None
+        self.middle = middle
+        self.process: ProcessHandle | None = None
         self.pid_namespace = False
         self.max_bytes = max_bytes
         self.workdir = workdir
@@ -297,8 +338,8 @@ class Child:
                     reason.message = f"it sent a malformed message ({exc})"
                 raise ChildDied(reason) from None
             op = message.get("op")
-            if op == "spawned":
-                self.pid = int(message["pid"])
+            if op == "spawned":  # the middle process waits for the child, so it is alive (or unreaped) now
+                self.process = ProcessHandle(int(message["pid"]))
                 self.pid_namespace = bool(message.get("pid_namespace"))
                 continue
             if op == "exited":
@@ -340,14 +381,8 @@ class Child:
         if self.alive:
             self.killed_by_us = True
         self.alive = False
-        if self.pid:
-            try:
-                if self.pid_namespace:
-                    os.kill(self.pid, signal.SIGKILL)
-                else:
-                    os.killpg(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
+        if self.process is not None:
+            self.process.kill(group=not self.pid_namespace)
         if not self.pid_namespace:
             kill_uid(self.uid)
 
@@ -356,11 +391,11 @@ class Child:
         The kernel finishes the teardown in the background (the middle process reaps the child, then
         exits); the next child runs under another uid."""
         self.kill()
-        if self.pid is None:  # never heard from the child: the middle process takes it down with itself
-            try:
-                os.kill(self.middle_pid, signal.SIGKILL)
-            except OSError:
-                pass
+        if self.process is None:  # never heard from the child: the middle process takes it down with itself
+            self.middle.kill()
+        else:
+            self.process.close()
+        self.middle.close()
         try:
             self.reader.close()
             self.sock.close()

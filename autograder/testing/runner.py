@@ -37,6 +37,25 @@ class AuthorError(Exception):
     """The tests themselves are broken (collection error, missing markers); for course staff."""
 
 
+class CheapReports:
+    """Builds test reports without pytest's traceback formatting: students never see a traceback of
+    the tests (their feedback comes from the exception itself), and formatting them was most of the
+    time spent grading a wrong submission."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+        excinfo = call.excinfo
+        if excinfo is None:
+            outcome, longrepr = "passed", None
+        elif isinstance(excinfo.value, pytest.skip.Exception):
+            path, line = item.reportinfo()[:2]
+            outcome, longrepr = "skipped", (str(path), (line or 0) + 1, str(excinfo.value))
+        else:
+            outcome, longrepr = "failed", f"{excinfo.typename}: {str(excinfo.value)[:500]}"
+        return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), outcome, longrepr,
+                                 call.when, duration=call.duration, start=call.start, stop=call.stop)
+
+
 def load_reference(paths: AssignmentPaths) -> ModuleType:
     """The reference solution as a module (trusted code, imported in the grader)."""
     name = f"_reference_{paths.name}"
@@ -66,9 +85,12 @@ class GradingSession:
     def pytest_configure(self, config: pytest.Config) -> None:
         for line in plugin_module.MARKERS:
             config.addinivalue_line("markers", line)
-        from hypothesis import HealthCheck, settings
+        from hypothesis import HealthCheck, Phase, settings
 
+        # No shrinking: it multiplies the calls into a failing submission, and the student's message
+        # (the failing call and what it returned) is clear without a minimal example.
         settings.register_profile("autograder", derandomize=True, database=None, deadline=None,
+                                  phases=(Phase.explicit, Phase.reuse, Phase.generate),
                                   suppress_health_check=list(HealthCheck), print_blob=False)
         settings.load_profile("autograder")
 
@@ -231,7 +253,7 @@ def run_batch(paths: AssignmentPaths, assignment: Assignment, limits: Limits, ho
             "--confcutdir", str(paths.root)]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        code = pytest.main(args, plugins=[plugin_module, session])
+        code = pytest.main(args, plugins=[plugin_module, session, CheapReports()])
     if session.errors:
         raise AuthorError("the tests cannot be used:\n" + "\n".join(session.errors))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
