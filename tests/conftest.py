@@ -1,8 +1,10 @@
 """Shared fixtures for the framework's own tests.
 
 Grading is the expensive part (a worker process, a sandbox host with TensorFlow and PyTorch
-imported), so each assignment's standard corpus (reference, untouched notebook, examples, mutants,
-alternatives) is graded once per test session in one batch, and tests read its results.
+imported), so each assignment is graded at most twice per test session and tests read the results:
+the ``corpus`` (reference, untouched notebook, examples, as ``autograder grade`` sees them) and the
+``audited`` report (``autograder audit``: the reference under several seeds, every mutant and every
+alternative).
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from autograder.authoring.variants import alternatives, mutants, write_variants
+from autograder.audit.report import AuditReport
+from autograder.audit.run import audit
 from autograder.config import AssignmentPaths, load_config
 from autograder.grading import grade
 from autograder.scoring.results import SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ("text_generation", "style_transfer", "autoencoders")
+# Reference runs under distinct seeds in the audit: 20 where a run is cheap; text_generation's costs
+# ~2 s a run, so the suite uses 3 there and ``make audit`` runs all 20 (README, "For course authors").
+AUDIT_RUNS = {"autoencoders": 20, "style_transfer": 20, "text_generation": 3}
 
 
 def paths_for(name: str) -> AssignmentPaths:
@@ -45,8 +51,6 @@ class Corpus:
             shutil.copy(self.paths.notebook, subs / "untouched.ipynb")
         for example in sorted((ROOT / "examples" / name).glob("*")):
             shutil.copy(example, subs / f"example__{example.name}")
-        self.mutants = write_variants(self.paths, mutants(self.paths), subs)
-        self.alternatives = write_variants(self.paths, alternatives(self.paths), subs)
         self.out = tmp / "out"
         self.results = grade_dir(name, subs, self.out)
 
@@ -66,6 +70,19 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
     def get(name: str) -> Corpus:
         if name not in cache:
             cache[name] = Corpus(name, tmp_path_factory.mktemp(f"corpus-{name}"))
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def audited():
+    """``audited(name)``: the audit report of an assignment (run once per session)."""
+    cache: dict[str, AuditReport] = {}
+
+    def get(name: str) -> AuditReport:
+        if name not in cache:
+            cache[name] = audit(ROOT / "grading_config.yaml", name, runs=AUDIT_RUNS[name], workers=2)
         return cache[name]
 
     return get

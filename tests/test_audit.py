@@ -24,30 +24,16 @@ from pathlib import Path
 import pytest
 
 from autograder.audit.html import render_html
-from autograder.audit.report import AuditReport
-from autograder.audit.run import audit
 from autograder.audit.text import CHECKS, render_text
 from autograder.cli import main
 from autograder.grading import GradingPool
 from autograder.submission.discover import Job
+from conftest import AUDIT_RUNS
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "grading_config.yaml"
-RUNS = {"autoencoders": 20, "style_transfer": 20, "text_generation": 3}
+RUNS = AUDIT_RUNS
 WORKERS = 2
-
-
-@pytest.fixture(scope="session")
-def audited():
-    """``audited(name)``: the audit report of an assignment (run once per session)."""
-    cache: dict[str, AuditReport] = {}
-
-    def get(name: str) -> AuditReport:
-        if name not in cache:
-            cache[name] = audit(CONFIG, name, runs=RUNS[name], workers=WORKERS)
-        return cache[name]
-
-    return get
 
 
 @pytest.mark.parametrize("name", list(RUNS))

@@ -1,4 +1,4 @@
-"""The hidden tests separate right from wrong: graded with the real engine (``corpus`` fixture).
+"""The hidden tests separate right from wrong: graded with the real engine (the session's audit).
 
 - the reference solution scores the maximum;
 - every mutant (``solutions/<name>/mutants/<question>__<mistake>.py``, one realistic mistake in one
@@ -7,8 +7,8 @@
   beam-search data structures, ``solutions/<name>/alternatives/``) scores the maximum;
 - every question has at least ``MIN_MUTANTS`` mutants, and the files follow the corpus conventions.
 
-Each assignment's corpus is graded once per session (tens of seconds to a few minutes each); the
-per-mutant and per-alternative tests only read its results.
+Each assignment is audited once per session (``audited`` fixture); the per-mutant and
+per-alternative tests only read its results.
 """
 
 from __future__ import annotations
@@ -56,26 +56,29 @@ def failures(result: SubmissionResult, question: str | None = None) -> str:
     return "\n".join(lines) or "  (no failed test)"
 
 
-def graded(corpus, name: str, variant: Variant) -> SubmissionResult:
-    result = corpus(name)[variant.key]
+def graded(audited, name: str, variant: Variant) -> SubmissionResult:
+    report = audited(name)
+    result = (report.alternatives.get(variant.name) if variant.question is None else
+              next((m.result for m in report.matrix.mutants if m.variant.path == variant.path), None))
+    assert result is not None, f"{variant.key} was not graded by the audit"
     assert result.error is None, f"{variant.key} could not be graded: {result.error}\n{failures(result)}"
     return result
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_reference_scores_the_maximum(corpus, name):
-    c = corpus(name)
-    result = c["reference"]
-    assert result.error is None, f"{name}: the reference could not be graded: {result.error}"
-    assert result.max_total == sum(q.points for q in c.config.questions.values())
+def test_reference_scores_the_maximum(audited, name):
+    result = audited(name).reference
+    assert result is not None and result.error is None, f"{name}: the reference could not be graded"
+    config = load_config(ROOT / "grading_config.yaml")[0].assignments[name]
+    assert result.max_total == sum(q.points for q in config.questions.values())
     assert result.total == result.max_total, (
         f"{name}: the reference scored {result.total}/{result.max_total} ({scores(result)}):\n{failures(result)}")
     assert all(t.passed for t in result.tests)
 
 
 @pytest.mark.parametrize(("name", "variant"), variant_params(mutants))
-def test_mutant_loses_points_only_on_its_question(corpus, name, variant):
-    result = graded(corpus, name, variant)
+def test_mutant_loses_points_only_on_its_question(audited, name, variant):
+    result = graded(audited, name, variant)
     own = result.question(variant.question)
     assert own.score < own.max_score, (
         f"mutant {variant.path.name} ({name}) escaped: it scored {own.score:g}/{own.max_score:g} on "
@@ -88,8 +91,8 @@ def test_mutant_loses_points_only_on_its_question(corpus, name, variant):
 
 
 @pytest.mark.parametrize(("name", "variant"), variant_params(alternatives))
-def test_alternative_scores_the_maximum(corpus, name, variant):
-    result = graded(corpus, name, variant)
+def test_alternative_scores_the_maximum(audited, name, variant):
+    result = graded(audited, name, variant)
     assert result.total == result.max_total, (
         f"alternative {variant.path.name} ({name}) is correct but scored {result.total:g}/{result.max_total:g} "
         f"({scores(result)}); failed tests:\n{failures(result)}")

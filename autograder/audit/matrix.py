@@ -25,6 +25,7 @@ class MutantVerdict:
     failed: dict[str, str] = field(default_factory=dict)  # test id -> what the student would read
     lost: dict[str, tuple[float, float]] = field(default_factory=dict)  # question -> (score, max) where < max
     error: str | None = None
+    result: SubmissionResult | None = None
 
     @property
     def question(self) -> str:
@@ -55,7 +56,7 @@ def verdict(variant: Variant, description: str, result: SubmissionResult) -> Mut
         variant, description,
         failed={t.test_id: t.output for t in result.tests if not t.passed},
         lost={q.name: (q.score, q.max_score) for q in result.questions if q.score < q.max_score},
-        error=result.error)
+        error=result.error, result=result)
 
 
 @dataclass
