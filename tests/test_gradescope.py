@@ -316,16 +316,20 @@ SHELL = 'end=$(( $(date +%s) + 60 )); while [ $(date +%s) -lt $end ]; do for t i
 try:  # a detached Python writer (in a new session)
     subprocess.Popen([sys.executable, "-c", WRITER, FAKE, *TARGETS, MARKER], start_new_session=True,
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-except OSError:
+except OSError:  # without namespaces the sandbox user may not reach this interpreter's path
     pass
 pid = os.fork()  # a double-forked shell writer in its own session, orphaned at once
 if pid == 0:
-    os.setsid()
-    if os.fork() == 0:
-        os.environ["FAKE"] = FAKE
-        os.execv("/bin/sh", ["/bin/sh", "-c", SHELL, MARKER, *TARGETS])
-    os._exit(0)
-os.waitpid(pid, 0)
+    code = 1
+    try:
+        os.setsid()
+        if os.fork() == 0:
+            os.environ["FAKE"] = FAKE
+            os.execv("/bin/sh", ["/bin/sh", "-c", SHELL, MARKER, *TARGETS])
+        code = 0
+    finally:
+        os._exit(code)
+forked = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 WANTED = {{"solution.py", "support.py", "test_beam_search.py", "test_softmax_temperature.py",
           "test_sample_next_token.py", "grading_config.yaml", "softmax_temperature.py"}}
@@ -347,7 +351,7 @@ for start in starts:
                     continue
                 if any(mark in text for mark in OURS):
                     found.append(path + ": " + text[:400])
-raise RuntimeError("HOSTILE found %d readable files: %s" % (len(found), found))
+raise RuntimeError("HOSTILE forked a writer: %s, found %d readable files: %s" % (forked, len(found), found))
 """
 # Where the submission looks: with the full sandbox, everywhere it can reach (the project checkout and
 # the grader package's home included); without namespaces, only the Gradescope folders, because on a
@@ -441,7 +445,7 @@ def _check_hostile(run: Run, tripwire: Path, survivors: list[int], isolation: st
     assert (run.root / "results" / "results.json").read_bytes() == run.raw, "results.json was rewritten"
     assert not tripwire.exists(), "the submitted .OTTER_LOG was unpickled"
     report = next(t for t in run.results["tests"] if t["name"] == "Your notebook")["output"]
-    assert "HOSTILE found 0 readable files: []" in report, report
+    assert "HOSTILE forked a writer: True, found 0 readable files: []" in report, report
     text = run.raw.decode()
     leaked = [line for line in hidden_code_lines() if line in text]
     assert not leaked and "def test_" not in text, leaked[:3]
@@ -457,8 +461,9 @@ def test_hostile_submission_gets_what_the_engine_computes_and_reads_nothing(host
 def test_hostile_submission_without_namespaces(hostile_without_namespaces, corpus):
     run = hostile_without_namespaces[0]
     _check_hostile(*hostile_without_namespaces, "processes-and-limits", corpus(NAME)["example__full_marks"])
-    left = int(run.stdout.split("sandbox processes left after grading: ")[1].split()[0])
-    assert left >= 1, "the escaped writer should have been found, and killed, by the grader (its subreaper)"
+    # Without a PID namespace the writers die when the child is closed (every process of its uid is
+    # killed) or, failing that, by the grader as their subreaper; _check_hostile saw none survive.
+    assert "sandbox processes left after grading: " in run.stdout
 
 
 # --- small pieces -------------------------------------------------------------------------------------------
