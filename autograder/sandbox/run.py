@@ -5,7 +5,9 @@ fails on its own; the next call starts another child and replays the cells. A ce
 the child is skipped in every replay, so a fatal top-level cell costs only what it defines.
 A function whose last ``FATAL_CALLS_PER_FUNCTION`` calls all ended in a timeout, a memory error or a
 crash is not called again, so an endless loop in one function costs seconds, not minutes, and cannot
-use up the restarts that the other questions need.
+use up the restarts that the other questions need. After a timeout, the function's next calls run on
+probation, with a shorter limit, until one of them returns: an endless loop then costs one full limit
+and one short one.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ from autograder.submission.load import Submission
 
 FATAL_CALLS_PER_FUNCTION = 2
 FATAL_KINDS = {"timeout", "memory", "cpu", "crashed", "exit"}
+PROBATION_SHARE = 0.25
+PROBATION_MIN_SECONDS = 2.0
+
+
+def probation_limit(seconds: float) -> float:
+    """The limit for a call of a function whose previous call timed out."""
+    return min(seconds, max(PROBATION_MIN_SECONDS, PROBATION_SHARE * seconds))
 
 
 def _error(data: Any) -> ErrorInfo:
@@ -132,6 +141,8 @@ class SubmissionRun:
                 return CallOutcome(False, error=ErrorInfo("gave_up", message="restart"))
         assert self.child is not None
         seconds = self.call_seconds if timeout is None else timeout
+        if self.fatal_streak.get(name, 0) and self.fatal_calls[name].kind == "timeout":
+            seconds = probation_limit(seconds)
         callbacks: list[Callable] = []
 
         def register(fn: Callable) -> int:
@@ -156,12 +167,13 @@ class SubmissionRun:
                 break
         except ChildDied as died:
             self.student_seconds += time.monotonic() - start
-            return self._note(name, CallOutcome(False, error=died.reason, elapsed=time.monotonic() - start))
+            return self._note(name, CallOutcome(False, error=died.reason, elapsed=time.monotonic() - start,
+                                                limit=seconds))
         elapsed = _number(reply.get("elapsed"))
         self.student_seconds += elapsed
         if not reply.get("ok"):
             return self._note(name, CallOutcome(False, error=_error(reply.get("error")), elapsed=elapsed,
-                                                stdout=str(reply.get("stdout", ""))))
+                                                stdout=str(reply.get("stdout", "")), limit=seconds))
         self.fatal_streak[name] = 0
         args_after = reply.get("args_after")
         kwargs_after = reply.get("kwargs_after")

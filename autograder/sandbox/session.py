@@ -71,6 +71,7 @@ class CallOutcome:
     stdout: str = ""
     args_after: list | None = None
     kwargs_after: dict | None = None
+    limit: float | None = None  # the time limit the call ran under
 
 
 @dataclass

@@ -62,7 +62,8 @@ class StudentCrash(StudentError):
     """The child process died (memory, a signal, ``os._exit``) or could not be restarted."""
 
 
-def describe_failure(function: str, info: ErrorInfo, seconds: float, memory_mb: int) -> StudentError:
+def describe_failure(function: str, info: ErrorInfo, seconds: float, memory_mb: int,
+                     shortened: bool = False) -> StudentError:
     """Build the exception (and its feedback text) for a failed call."""
     kind = info.kind
     if kind == "missing":
@@ -70,6 +71,9 @@ def describe_failure(function: str, info: ErrorInfo, seconds: float, memory_mb: 
                                                f"(check the name and that its cell runs without errors)")
     if kind == "not_callable":
         return MissingFunction(function, info, f"{function} in your notebook is a {info.type}, not a function")
+    if kind == "timeout" and shortened:
+        return StudentTimeout(function, info, f"{function} did not return within {seconds:g} s (a shorter limit "
+                                              f"than usual, because it already timed out in an earlier test)")
     if kind == "timeout":
         return StudentTimeout(function, info, f"{function} did not return within {seconds:g} s")
     if kind == "memory":
@@ -128,7 +132,8 @@ class StudentFunction:
                                  return_args=return_args)
         if not outcome.ok:
             assert outcome.error is not None
-            raise describe_failure(self.name, outcome.error, self.timeout, self._memory_mb)
+            limit = self.timeout if outcome.limit is None else outcome.limit
+            raise describe_failure(self.name, outcome.error, limit, self._memory_mb, limit < self.timeout)
         return outcome
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
