@@ -45,3 +45,11 @@ gradescope: $(STAMP)
 	@for a in text_generation style_transfer autoencoders; do \
 		$(BIN)/autograder package $$a --out dist || exit 1; \
 	done
+
+# `make bench`: generate a class of notebooks, grade it with `autograder grade` and with an equivalent
+# `otter run` loop, then 300 submissions of all three assignments; report in bench/results/latest.txt.
+# BENCH_ARGS=--quick for a short try (N=20).
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)

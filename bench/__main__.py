@@ -1,0 +1,188 @@
+"""``python -m bench`` (``make bench``): generate a class, grade it with ``autograder grade`` and with
+an equivalent ``otter run`` loop, then grade 300 submissions of all three assignments; print the
+report and write it to ``bench/results/latest.txt`` (raw figures in ``bench/results/raw.json``)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+
+from bench import corpus, otter_loop, ours, report
+from bench.profile import summary as profile_summary
+from bench.otter_zip import build_zip
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+ASSIGNMENTS = ("text_generation", "style_transfer", "autoencoders")
+COMPARED = "text_generation"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="N=20 and a 30-submission big run, for trying things")
+    p.add_argument("-n", type=int, default=None, help="text_generation submissions for the Otter comparison (100)")
+    p.add_argument("--big", type=int, default=None, help="submissions of the big run, split over the 3 "
+                                                         "assignments (300)")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--workers", type=int, default=2, help="autograder grade --workers (2)")
+    p.add_argument("--otter-parallel", type=int, default=2)
+    p.add_argument("--otter-timeout", type=float, default=120.0, help="wall-clock limit per otter run (120 s)")
+    p.add_argument("--wrong", type=float, default=0.25, help="share of wrong submissions (mutants)")
+    p.add_argument("--timeouts", type=float, default=0.03, help="share of submissions with an endless loop")
+    p.add_argument("--framework", type=float, default=0.1, help="share of the correct submissions written with "
+                                                                 "TensorFlow, Keras or PyTorch operations (0.1)")
+    p.add_argument("--skip-otter", action="store_true")
+    p.add_argument("--skip-big", action="store_true")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    args = p.parse_args(argv)
+    args.n = args.n or (20 if args.quick else 100)
+    args.big = args.big or (30 if args.quick else 300)
+    return args
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def versions() -> str:
+    found = []
+    for dist in ("tensorflow-cpu", "keras", "torch", "numpy", "otter-grader"):
+        try:
+            found.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return ", ".join(found)
+
+
+def mix(planned: list[corpus.Planned]) -> str:
+    kinds = Counter(p.kind for p in planned)
+    framework = sum(p.variant.removeprefix("alternative__") in corpus.FRAMEWORK_ALTERNATIVES for p in planned)
+    return (f"{kinds['correct']} correct ({framework} of them with TensorFlow, Keras or PyTorch operations), "
+            f"{kinds['wrong']} wrong (mutants), {kinds['timeout']} with an endless loop")
+
+
+def profile_section(planned: list[corpus.Planned], work: Path) -> list[str]:
+    """Per-phase timings of one correct, one wrong and one endless-loop submission in one worker."""
+    picks = [next((p for p in planned if p.variant == v), None) for v in ("reference",)]
+    picks += [next((p for p in planned if p.kind == k), None) for k in ("wrong", "timeout")]
+    picks = [p for p in picks if p is not None]
+    kinds = {p.key: f"{p.key} ({p.variant})" for p in picks}
+    log(f"profiling {len(picks)} submissions in one worker (python -m bench.profile)")
+    load = uptime().split("load average: ")[-1]
+    proc = subprocess.run([sys.executable, "-m", "bench.profile", COMPARED, *(p.path for p in picks)], cwd=ROOT,
+                          capture_output=True, text=True)
+    head = f"4. Where a submission's time goes: one worker, in process, timers around spawn/cells/calls " \
+           f"(python -m bench.profile; load average before: {load})"
+    if proc.returncode != 0:
+        return [head, f"  profile failed: {proc.stderr.strip().splitlines()[-1:]}"]
+    (work / "profile.json").write_text(proc.stdout)
+    return [head, *profile_summary(json.loads(proc.stdout), lambda k: kinds.get(k, k)),
+            "  (round trips = call wall - time inside the student's function: encoding, socket, decoding; the "
+            "runner counts them in `tests`, not in the overhead)"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    venv_bin = Path(sys.executable).parent
+    cli, otter = venv_bin / "autograder", venv_bin / "otter"
+    work = RESULTS / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    started = datetime.datetime.now().astimezone()
+    load_start = uptime()
+    log(f"load at start: {load_start}")
+    lines = [f"Grading benchmark (python -m bench{' --quick' if args.quick else ''}), {started:%Y-%m-%d %H:%M %Z}",
+             f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; {versions()}",
+             f"Load at start: {load_start}"]
+    raw: dict = {"args": vars(args), "started": started.isoformat()}
+
+    subs = work / "subs" / f"{COMPARED}-{args.n}"
+    planned = corpus.generate(ROOT, COMPARED, args.n, args.seed, subs, args.wrong, args.timeouts,
+                              args.framework)
+    lines.append(f"Seed {args.seed}. {COMPARED}: {args.n} notebooks, {mix(planned)}; each imports numpy, "
+                 f"TensorFlow and Keras in its first code cell.")
+    log(f"grading {args.n} {COMPARED} notebooks with autograder grade --workers {args.workers}")
+    load = uptime().split("load average: ")[-1]
+    mine = ours.grade(cli, COMPARED, subs, work / "ours" / COMPARED, args.workers, ROOT)
+    raw["ours"] = dataclasses.asdict(mine)
+    lines += [""] + report.ours_section(mine, f"1. autograder grade, {COMPARED}, N={args.n}, "
+                                              f"--workers {args.workers} (load average before: {load})")
+    theirs = None
+    if not args.skip_otter:
+        zip_path = build_zip(ROOT, COMPARED, work / "otter-zip", otter)
+        log(f"otter run over the same {args.n} notebooks, {args.otter_parallel} at a time (several minutes)")
+        load = uptime().split("load average: ")[-1]
+        done: list[int] = []
+
+        def progress(g: otter_loop.OtterGraded) -> None:
+            done.append(1)
+            if len(done) % 10 == 0 or g.timed_out:
+                killed = f" ({g.key} killed at the time limit)" if g.timed_out else ""
+                log(f"  otter: {len(done)}/{args.n} done{killed}")
+
+        notebooks = [Path(p.path) for p in planned]
+        theirs = otter_loop.run_all(otter, zip_path, notebooks, work / "otter", args.otter_parallel,
+                                    args.otter_timeout, progress)
+        raw["otter"] = dataclasses.asdict(theirs)
+        lines += [""] + report.otter_section(theirs, mine, load)
+        ratio = report.per_minute(len(mine.graded), mine.wall) / report.per_minute(len(theirs.graded), theirs.wall)
+        lines.append(f"  ratio: ours {report.per_minute(len(mine.graded), mine.wall):.1f} / Otter "
+                     f"{report.per_minute(len(theirs.graded), theirs.wall):.1f} submissions/min = {ratio:.2f}x")
+        lines += report.ceiling_lines(mine, theirs)
+    lines += [""] + report.by_variant({p.key: p.variant for p in planned}, mine, theirs)
+    big_runs: list[ours.GradeRun] = []
+    big_wall = 0.0
+    if not args.skip_big:
+        per = args.big // len(ASSIGNMENTS)
+        big_dirs = {}
+        for name in ASSIGNMENTS:
+            big_dirs[name] = work / "subs" / f"{name}-{per}"
+            big_plan = corpus.generate(ROOT, name, per, args.seed, big_dirs[name], args.wrong,
+                                           args.timeouts, args.framework)
+            raw.setdefault("big_mix", {})[name] = mix(big_plan)
+        log(f"big run: {per * len(ASSIGNMENTS)} submissions, one autograder grade per assignment")
+        load = uptime().split("load average: ")[-1]
+        t0 = time.monotonic()
+        for name in ASSIGNMENTS:
+            big_runs.append(ours.grade(cli, name, big_dirs[name], work / "big" / name, args.workers, ROOT))
+        big_wall = time.monotonic() - t0
+        raw["big"] = [dataclasses.asdict(r) for r in big_runs]
+        raw["big_wall"] = big_wall
+        lines += [""] + report.big_section(big_runs, big_wall, load)
+        lines += [f"  mix: {name}: {m}" for name, m in raw["big_mix"].items()]
+    lines += [""] + profile_section(planned, work)
+    load_end = uptime()
+    found = report.targets(mine, theirs, big_runs or None, big_wall)
+    raw["targets"] = [dataclasses.asdict(t) for t in found]
+    lines += ["", f"Load at end: {load_end}",
+              "The machine may be shared: the load averages above say how busy it was.",
+              ""] + report.target_lines(found)
+    if args.quick or args.n != 100 or args.big != 300:
+        lines.append(f"  (N={args.n}, big run {args.big}: not the targets' sizes (100 and 300))")
+    text = "\n".join(lines)
+    print(text)
+    (RESULTS / "latest.txt").write_text(text + "\n")
+    (RESULTS / "raw.json").write_text(json.dumps(raw, indent=1, default=str))
+    log(f"report written to {RESULTS / 'latest.txt'}; work files in {work}")
+    return 1 if args.strict and not all(t.passed for t in found) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
