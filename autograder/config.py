@@ -28,7 +28,7 @@ class Limits(Strict):
 
     notebook_seconds: float = Field(300, gt=0, description="wall-clock time for running all cells")
     cell_seconds: float = Field(60, gt=0, description="wall-clock time for one cell")
-    call_seconds: float = Field(10, gt=0, description="wall-clock time for one call of a student function")
+    call_seconds: float = Field(5, gt=0, description="wall-clock time for one call of a student function")
     memory_mb: int = Field(2048, gt=0, description="memory the student's code may allocate")
     cpu_seconds: int = Field(900, gt=0, description="CPU time for the whole submission")
     file_mb: int = Field(64, gt=0, description="largest file the student's code may write")

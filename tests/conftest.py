@@ -22,9 +22,8 @@ from autograder.scoring.results import SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ("text_generation", "style_transfer", "autoencoders")
-# Reference runs under distinct seeds in the audit: 20 where a run is cheap; text_generation's costs
-# ~2 s a run, so the suite uses 3 there and ``make audit`` runs all 20 (README, "For course authors").
-AUDIT_RUNS = {"autoencoders": 20, "style_transfer": 20, "text_generation": 3}
+# Reference runs under distinct seeds in the audit (issue 6: 20 seeds, none may fail).
+AUDIT_RUNS = {"autoencoders": 20, "style_transfer": 20, "text_generation": 20}
 
 
 def paths_for(name: str) -> AssignmentPaths:

@@ -1,8 +1,7 @@
 """``autograder audit``: the real audit of every assignment passes, and a broken project fails it.
 
-The audits grade with the real engine (one pool each). The reference runs under 20 seeds where that
-is cheap (autoencoders, style_transfer); text_generation's reference costs ~2 s per run, so the
-suite uses 3 seeds there and ``make audit`` runs all 20 (see README, "For course authors").
+The audits grade with the real engine (one pool each); the reference runs under 20 seeds for every
+assignment, as ``make audit`` does (see README, "For course authors").
 
 A second, temporary project (a copy of ``autoencoders``) has one assertion removed from a hidden
 test, a test that fails on purpose for some hypothesis examples, and two badly named mutant files:

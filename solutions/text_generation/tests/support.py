@@ -1,5 +1,6 @@
 """Inputs and helpers for the text_generation hidden tests."""
 
+import functools
 import zlib
 
 import numpy as np
@@ -22,7 +23,21 @@ def log_softmax(z):
 
 def as_sequence(seq):
     """A token sequence as the student passed it (tuple, list, array or tensor) -> tuple of ints."""
+    if type(seq) in (tuple, list) and all(type(t) is int for t in seq):
+        return tuple(seq)
     return tuple(int(t) for t in np.asarray(seq).ravel())
+
+
+@functools.lru_cache(maxsize=16384)
+def _toy_log_probs(vocab, seed, scale, eos, eos_bias, masked, key):
+    digest = zlib.crc32(np.asarray(key, dtype=np.int64).tobytes())
+    logits = np.random.default_rng([seed, digest, len(key)]).normal(size=vocab) * scale
+    if eos is not None:
+        logits[eos] += eos_bias
+    logits[list(masked)] = -np.inf
+    out = log_softmax(logits)
+    out.flags.writeable = False
+    return out
 
 
 class ToyLM:
@@ -39,13 +54,9 @@ class ToyLM:
 
     def __call__(self, seq):
         self.calls += 1
-        key = as_sequence(seq)
-        digest = zlib.crc32(np.asarray(key, dtype=np.int64).tobytes())
-        logits = np.random.default_rng([self.seed, digest, len(key)]).normal(size=self.vocab) * self.scale
-        if self.eos is not None:
-            logits[self.eos] += self.eos_bias
-        logits[list(self.masked)] = -np.inf
-        return log_softmax(logits)
+        # cached across tests and submissions: every beam search asks for the same prefixes
+        return _toy_log_probs(self.vocab, self.seed, self.scale, self.eos, self.eos_bias, self.masked,
+                              as_sequence(seq)).copy()
 
     __name__ = "next_log_probs"
 
