@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograder.sandbox import wire
+from autograder.testing import toy_models
+from autograder.testing.toy_models import ToyLM
 
 
 def roundtrip(value, **hooks):
@@ -124,6 +126,33 @@ def test_callables_are_ids_on_the_grader_side_and_opaque_otherwise():
     out = wire.unpack(tree, buffers, make_callback=lambda i: ("callback", i))
     assert out["f"] == ("callback", 0)
     assert isinstance(roundtrip(len), wire.Opaque)
+
+
+def test_toy_models_cross_as_parameters_and_only_the_child_rebuilds_them():
+    lm = ToyLM(7, 3, scale=0.5, eos=6, eos_bias=1.0, masked=(0, 2))
+    registered = []
+    frame = wire.pack({"f": lm}, register_callback=lambda fn: registered.append(fn) or 0)
+    tree, buffers = wire.read_frame(_Stream(frame))
+    assert registered == [] and tree["f"]["$pf"] == "toy_lm"
+    child = wire.unpack(tree, buffers, make_portable=toy_models.rebuild)["f"]
+    assert isinstance(child, ToyLM) and child is not lm
+    for seq in [(), (1,), [1, 5, 3], np.array([4, 4])]:
+        assert np.array_equal(child(seq), lm(seq))
+    assert np.isneginf(child([1])[[0, 2]]).all()
+    grader = wire.unpack(tree, buffers)["f"]  # the grader never rebuilds what the child sends
+    assert isinstance(grader, wire.Opaque) and grader.type_name == "toy_lm"
+
+
+@pytest.mark.parametrize("tree", [
+    {"v": {"$pf": "os.system", "p": {"$d": [["vocab", 3]]}}},               # not in the registry
+    {"v": {"$pf": "toy_lm", "p": {"$d": [["vocab", "x"], ["seed", 1]]}}},   # not a number
+    {"v": {"$pf": "toy_lm", "p": {"$d": [["command", "rm"]]}}},             # unknown parameter
+    {"v": {"$pf": "toy_lm", "p": [1, 2]}},                                  # parameters not a dict
+])
+def test_toy_models_with_bad_names_or_parameters_are_rejected(tree):
+    tree_, bufs = wire.read_frame(_Stream(forged(tree)))
+    with pytest.raises(wire.WireError):
+        wire.unpack(tree_, bufs, make_portable=toy_models.rebuild)
 
 
 def forged(tree, buffers=()):

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograder.sandbox import wire
+from autograder.testing import toy_models
 
 OUTPUT_CAP = 20_000
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
@@ -91,7 +92,8 @@ class Channel:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         try:
             tree, buffers = wire.read_frame(self.reader)
-            return wire.unpack(tree, buffers, make_callback=self.callbacks.stub, make_rng=make_rng)
+            return wire.unpack(tree, buffers, make_callback=self.callbacks.stub, make_rng=make_rng,
+                               make_portable=toy_models.rebuild)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 

@@ -3,8 +3,10 @@
 A frame is an 8-byte prefix (magic, header length, buffer count), a JSON header and raw byte
 buffers. Values are JSON trees with tagged nodes for tuples, dicts, arrays, scalars and the few
 objects that must cross the boundary (a NumPy ``Generator`` as its bit-generator state, a callback
-as an integer id). Decoding never calls ``pickle``, ``eval`` or any constructor chosen by the
-sender: arrays are rebuilt with ``np.frombuffer`` from a fixed whitelist of numeric dtypes.
+as an integer id, a test's toy model as its name and parameters). Decoding never calls ``pickle``,
+``eval`` or any constructor chosen by the sender: arrays are rebuilt with ``np.frombuffer`` from a
+fixed whitelist of numeric dtypes, and only the child rebuilds toy models (from a fixed registry,
+``autograder.testing.toy_models``); the grader reads them back as ``Opaque``.
 """
 
 from __future__ import annotations
@@ -156,6 +158,9 @@ class Encoder:
         arr = _as_array(obj)
         if arr is not None:
             return self._array(arr, scalar=False, fallback=obj)
+        wire_name = getattr(t, "wire_name", None)
+        if type(wire_name) is str and hasattr(obj, "wire_params"):
+            return {"$pf": wire_name, "p": self.encode(obj.wire_params(), depth + 1)}
         if self._register_callback is not None and callable(obj):
             return {"$cb": self._register_callback(obj)}
         return {"$o": _type_name(obj), "r": _safe_repr(obj)}
@@ -172,10 +177,12 @@ class Decoder:
     """Rebuilds a value from a tree and its buffers. Hooks handle callbacks and generators."""
 
     def __init__(self, buffers: list[bytes], make_callback: Callable[[int], Any] | None = None,
-                 make_rng: Callable[[RngState], Any] | None = None) -> None:
+                 make_rng: Callable[[RngState], Any] | None = None,
+                 make_portable: Callable[[str, Any], Any] | None = None) -> None:
         self.buffers = buffers
         self._make_callback = make_callback
         self._make_rng = make_rng
+        self._make_portable = make_portable
 
     def decode(self, node: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -221,6 +228,14 @@ class Decoder:
             if self._make_callback is None or type(node["$cb"]) is not int:
                 raise WireError("unexpected callback")
             return self._make_callback(node["$cb"])
+        if "$pf" in node:
+            name = str(node["$pf"])[:MAX_REPR]
+            if self._make_portable is None:
+                return Opaque(name, "a toy model")
+            try:
+                return self._make_portable(name, self.decode(node.get("p"), depth + 1))
+            except (TypeError, ValueError) as exc:
+                raise WireError(f"bad toy model {name!r}") from exc
         raise WireError("unknown tag")
 
     def _buffer(self, index: Any) -> bytes:
@@ -282,11 +297,12 @@ def read_frame(stream: BinaryIO, limit: int = MAX_FRAME_BYTES) -> tuple[Any, lis
 
 
 def unpack(tree: Any, buffers: list[bytes], make_callback: Callable[[int], Any] | None = None,
-           make_rng: Callable[[RngState], Any] | None = None) -> dict:
+           make_rng: Callable[[RngState], Any] | None = None,
+           make_portable: Callable[[str, Any], Any] | None = None) -> dict:
     """Decode a frame's tree (a JSON object of encoded values) into a message dict."""
     if type(tree) is not dict:
         raise WireError("a message must be a JSON object")
-    decoder = Decoder(buffers, make_callback, make_rng)
+    decoder = Decoder(buffers, make_callback, make_rng, make_portable)
     try:
         return {key: decoder.decode(value) for key, value in tree.items()}
     except RecursionError as exc:

@@ -30,6 +30,7 @@ import pytest
 from autograder.sandbox import wire
 from autograder.sandbox.child import make_rng
 from autograder.sandbox.session import ErrorInfo
+from autograder.testing import toy_models
 from autograder.testing.plugin import MARKERS
 from autograder.testing.proxy import StudentError, describe_failure
 
@@ -56,9 +57,10 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def _roundtrip(message: dict, register: Any = None, make_callback: Any = None, rng: Any = None) -> dict:
+def _roundtrip(message: dict, register: Any = None, make_callback: Any = None, rng: Any = None,
+               portable: Any = None) -> dict:
     tree, buffers = wire.read_frame(io.BytesIO(wire.pack(message, register)))
-    return wire.unpack(tree, buffers, make_callback=make_callback, make_rng=rng)
+    return wire.unpack(tree, buffers, make_callback=make_callback, make_rng=rng, make_portable=portable)
 
 
 def _error_info(exc: BaseException, kind: str = "exception") -> ErrorInfo:
@@ -91,7 +93,7 @@ class ShimFunction:
         callbacks: list[Any] = []
         sent = _roundtrip({"args": list(args), "kwargs": dict(kwargs)},
                           register=lambda f: callbacks.append(f) or len(callbacks) - 1,
-                          make_callback=lambda i: callbacks[i], rng=make_rng)
+                          make_callback=lambda i: callbacks[i], rng=make_rng, portable=toy_models.rebuild)
         a, k = sent["args"], sent["kwargs"]
         results = []
         try:

@@ -1,64 +1,15 @@
 """Inputs and helpers for the text_generation hidden tests."""
 
-import functools
-import zlib
-
 import numpy as np
 
 from autograder.sandbox.wire import Opaque
+from autograder.testing.toy_models import ToyLM, as_sequence  # noqa: F401 - ToyLM: the tests' model
 
 SOFTMAX_RTOL = 1e-6  # float32 TensorFlow/Keras/PyTorch softmax on short vectors passed at 1e-6
 SOFTMAX_ATOL = 1e-9
 LARGE_V_RTOL = 1e-4  # 50000-token vocabulary: float32 implementations reach 3.2e-6 relative error
 SCORE_RTOL = 1e-5  # beam scores: float32 accumulation over 260 steps stays within this
 SCORE_ATOL = 1e-5
-
-
-def log_softmax(z):
-    z = np.asarray(z, dtype=np.float64)
-    m = np.max(z[np.isfinite(z)]) if np.isfinite(z).any() else 0.0
-    e = np.exp(z - m)
-    return z - m - np.log(e.sum())
-
-
-def as_sequence(seq):
-    """A token sequence as the student passed it (tuple, list, array or tensor) -> tuple of ints."""
-    if type(seq) in (tuple, list) and all(type(t) is int for t in seq):
-        return tuple(seq)
-    return tuple(int(t) for t in np.asarray(seq).ravel())
-
-
-@functools.lru_cache(maxsize=16384)
-def _toy_log_probs(vocab, seed, scale, eos, eos_bias, masked, key):
-    digest = zlib.crc32(np.asarray(key, dtype=np.int64).tobytes())
-    logits = np.random.default_rng([seed, digest, len(key)]).normal(size=vocab) * scale
-    if eos is not None:
-        logits[eos] += eos_bias
-    logits[list(masked)] = -np.inf
-    out = log_softmax(logits)
-    out.flags.writeable = False
-    return out
-
-
-class ToyLM:
-    """A deterministic language model: the next-token distribution depends on the whole prefix.
-
-    Distinct prefixes get independent pseudo-random logits, so distinct hypotheses never tie.
-    ``eos_bias`` makes the end-of-sequence token likely; ``masked`` tokens get log-prob -inf.
-    """
-
-    def __init__(self, vocab, seed, scale=2.0, eos=None, eos_bias=0.0, masked=()):
-        self.vocab, self.seed, self.scale = vocab, seed, scale
-        self.eos, self.eos_bias, self.masked = eos, eos_bias, tuple(masked)
-        self.calls = 0
-
-    def __call__(self, seq):
-        self.calls += 1
-        # cached across tests and submissions: every beam search asks for the same prefixes
-        return _toy_log_probs(self.vocab, self.seed, self.scale, self.eos, self.eos_bias, self.masked,
-                              as_sequence(seq)).copy()
-
-    __name__ = "next_log_probs"
 
 
 class TableLM:
