@@ -133,6 +133,24 @@ def _outermost(paths: list[str]) -> list[str]:
     return out
 
 
+STASH = "/.ag-stash"  # read-only views of the bound paths that live under /tmp (a project cloned there)
+_UNDER_TMP: list[tuple[str, str | None]] = []  # (path, symlink target or None), set by enter_jail
+
+
+def _private_tmp(options: str) -> None:
+    """A fresh tmpfs on ``/tmp``, with the bound paths that live under ``/tmp`` put back into it
+    (read-only, hidden paths still masked), so a project cloned under ``/tmp`` keeps working."""
+    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, options)
+    for i, (path, link) in enumerate(_UNDER_TMP):
+        if link is not None:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            os.symlink(link, path)
+            continue
+        os.makedirs(path, exist_ok=True)
+        mount(f"{STASH}/{i}", path, None, MS_BIND | MS_REC)
+        mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
 def enter_jail(root: str, extra_paths: list[str], hidden: list[str]) -> Isolation:
     """Isolate this (single-threaded) process; falls back to what the platform allows.
 
@@ -158,7 +176,8 @@ def enter_jail(root: str, extra_paths: list[str], hidden: list[str]) -> Isolatio
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
     for d in SYSTEM_DIRS:
         _bind(d, root)
-    for p in _outermost(python_paths() + extra_paths):
+    bound = _outermost(python_paths() + extra_paths)
+    for p in bound:
         _bind(p, root)
     for h in hidden:
         target = root + os.path.realpath(h)
@@ -166,6 +185,12 @@ def enter_jail(root: str, extra_paths: list[str], hidden: list[str]) -> Isolatio
             mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
         elif os.path.exists(target):
             mount("/dev/null", target, None, MS_BIND)
+    _UNDER_TMP[:] = [(p, os.readlink(p) if os.path.islink(p) else None) for p in bound
+                     if p.startswith("/tmp/") and os.path.lexists(p)]
+    for i, (p, link) in enumerate(_UNDER_TMP):
+        if link is None:  # the masked view: a recursive bind keeps the hidden paths' masks
+            os.makedirs(f"{root}{STASH}/{i}", exist_ok=True)
+            mount(root + p, f"{root}{STASH}/{i}", None, MS_BIND | MS_REC)
     os.makedirs(root + "/dev", exist_ok=True)
     for dev in DEVICES:
         _bind(f"/dev/{dev}", root, readonly=False)
@@ -175,7 +200,7 @@ def enter_jail(root: str, extra_paths: list[str], hidden: list[str]) -> Isolatio
     mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chroot(root)
     os.chdir("/")
-    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+    _private_tmp("size=64m,mode=1777")
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     return Isolation(True, user_ns, True, True, "mount, network, IPC, UTS and PID namespaces; read-only root "
                      "without the project" + ("; user namespace" if user_ns else ""))
@@ -209,7 +234,7 @@ def finish_submission(isolation: Isolation, pid_namespace: bool, uid: int, limit
     os.setsid()
     if pid_namespace:
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
-        mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_bytes},mode=1777")
+        _private_tmp(f"size={limits.tmp_bytes},mode=1777")
         mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_bytes},mode=1777")
     _set_limits(limits)
     if os.geteuid() == 0 and not isolation.user_namespace:
