@@ -13,12 +13,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from autograder.audit.report import AuditReport
 from autograder.audit.run import audit
 from autograder.config import AssignmentPaths, load_config
 from autograder.grading import grade
 from autograder.scoring.results import SubmissionResult
+
+# The suite's own property tests draw the same examples on every run (CI never fails on a new draw);
+# an example once found to fail stays in its test as an @example.
+settings.register_profile("suite", derandomize=True, database=None)
+settings.load_profile("suite")
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ("text_generation", "style_transfer", "autoencoders")

@@ -5,7 +5,7 @@ import zipfile
 
 import nbformat
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from autograder.submission.load import LoadError, load_submission, split_script, transform_ipython
@@ -135,6 +135,7 @@ def test_script_with_syntax_error_keeps_the_other_definitions():
                                                 ["cells", "cell_type", "source", "metadata", "tags", "worksheets",
                                                  "input", "code", "nbformat", "outputs"]), inner, max_size=5)),
                     max_leaves=30))
+@example(doc={"cells": None, "worksheets": [{"cells": True}]})  # found once: non-list worksheet cells
 def test_any_json_loads_or_fails_with_load_error(tmp_path_factory, doc):
     path = tmp_path_factory.mktemp("j") / "n.ipynb"
     path.write_text(json.dumps(doc))

@@ -124,8 +124,8 @@ def _raw_cells(nb: dict) -> list:
         return nb["cells"]
     worksheets = nb.get("worksheets")
     if isinstance(worksheets, list):  # nbformat 3
-        return [c for ws in worksheets if isinstance(ws, dict) for c in (ws.get("cells") or [])
-                if isinstance(c, dict)]
+        return [c for ws in worksheets if isinstance(ws, dict) and isinstance(ws.get("cells"), list)
+                for c in ws["cells"] if isinstance(c, dict)]
     raise LoadError("the file is JSON but not a Jupyter notebook (no 'cells')")
 
 
