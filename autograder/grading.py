@@ -11,41 +11,42 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import socket
 import traceback
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from autograder.config import AssignmentPaths, Config, Limits, assignment, find_config, limits_for, load_config
-from autograder.sandbox.session import SandboxSettings, open_sandbox
+from autograder.sandbox.session import HostProcess, SandboxHost, SandboxSettings, open_sandbox
 from autograder.scoring.results import SubmissionResult, TestOutcome, score
 from autograder.submission.discover import Job
 
 
-def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: Sequence[Path] = ()) -> SandboxSettings:
-    """Sandbox settings for a batch; ``extra_hidden`` adds paths (output directory, gradebook) to hide."""
+def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: Sequence[Path] = (),
+                     seed: int | None = None) -> SandboxSettings:
+    """Sandbox settings for a batch; ``extra_hidden`` adds paths (output directory, gradebook) to hide,
+    ``seed`` seeds the host and its children (``autograder audit``)."""
     hidden = [root / "solutions", root / "tests", root / "examples", root / "grading_config.yaml", *extra_hidden]
     return SandboxSettings(
         isolate=config.isolate, fork_server=config.fork_server, warm_imports=tuple(config.warm_imports),
         hidden_paths=tuple(str(h) for h in hidden if h.exists()),
         memory_bytes=limits.memory_mb * 1024**2, cpu_seconds=limits.cpu_seconds,
-        file_bytes=limits.file_mb * 1024**2, processes=limits.processes, tmp_bytes=limits.tmp_mb * 1024**2)
+        file_bytes=limits.file_mb * 1024**2, processes=limits.processes, tmp_bytes=limits.tmp_mb * 1024**2,
+        seed=seed)
 
 
-def _worker(slot: int, config_path: str, name: str, limits: Limits | None, hidden: tuple[str, ...],
-            jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]", seed: int | None = None) -> None:
+def _worker(slot: int, config_path: str, name: str, settings: SandboxSettings, limits: Limits,
+            jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]", control: socket.socket | None,
+            host_log: str) -> None:
+    from autograder.testing.otter_tests import import_test_case_only
     from autograder.testing.runner import AuthorError, run_batch
 
     if not _tied_to_parent():
         return
     try:
-        if seed is not None:  # autograder audit: seeded sandbox host (autograder/testing/seeding.py)
-            from autograder.testing.seeding import seed_sandbox_host
-
-            seed_sandbox_host(seed)
+        import_test_case_only()
         config, root = load_config(Path(config_path))
         paths = AssignmentPaths(name=name, root=root)
-        limits = limits or limits_for(config, name)
-        settings = sandbox_settings(config, root, limits, [Path(h) for h in hidden])
 
         def take() -> Iterator[Job]:
             while True:
@@ -55,7 +56,8 @@ def _worker(slot: int, config_path: str, name: str, limits: Limits | None, hidde
                 results.put(("started", slot, job.key))
                 yield job
 
-        with open_sandbox(settings, slot=slot) as host:
+        host = open_sandbox(settings, slot=slot) if control is None else SandboxHost(settings, slot, control, host_log)
+        with host:
             run_batch(paths, assignment(config, name), limits, host, take(),
                       lambda r: results.put(("result", slot, r.to_dict())))
     except AuthorError as exc:
@@ -64,6 +66,9 @@ def _worker(slot: int, config_path: str, name: str, limits: Limits | None, hidde
         results.put(("worker_error", slot, traceback.format_exc()))
     finally:
         results.put(("done", slot, None))
+        results.close()
+        results.join_thread()
+        os._exit(0)  # everything is sent: skip the interpreter's slow teardown of pytest, numpy and the rest
 
 
 def _tied_to_parent() -> bool:
@@ -91,25 +96,35 @@ def unrunnable(job: Job, name: str, config: Config, reason: str) -> SubmissionRe
 class GradingPool:
     """Worker processes grading submissions of one assignment; results arrive as they finish.
 
-    Each worker owns a warm sandbox host and one pytest session for its whole life, so a pool pays
-    the start-up cost once however many submissions it grades (one batch, or one at a time).
+    The pool starts one warm sandbox host first, then its workers, which collect the hidden tests
+    while the host imports the heavy libraries; each worker owns a control socket to that host and
+    one pytest session for its whole life. A pool pays the start-up cost once however many
+    submissions it grades (one batch, or one at a time). Without a fork server (``fork_server:
+    false``) each worker starts a fresh host per child instead.
     """
 
     def __init__(self, config_path: Path | None, name: str, workers: int = 1, hidden: Sequence[Path] = (),
                  limits: Limits | None = None, seed: int | None = None) -> None:
         self.config_path = config_path or find_config()
-        self.config, _ = load_config(self.config_path)
+        self.config, root = load_config(self.config_path)
         self.name = name
         self.spec = assignment(self.config, name)
+        limits = limits or limits_for(self.config, name)
+        settings = sandbox_settings(self.config, root, limits, hidden, seed)
+        slots = range(max(1, workers))
+        self._host = HostProcess(settings, len(slots)) if settings.fork_server else None
         ctx = mp.get_context("spawn")
         self._jobs: mp.Queue = ctx.Queue()
         self._events: mp.Queue = ctx.Queue()
         self._procs = {slot: ctx.Process(target=_worker, daemon=True, args=(
-            slot, str(self.config_path), name, limits, tuple(str(h) for h in hidden), self._jobs, self._events,
-            seed))
-            for slot in range(max(1, workers))}
+            slot, str(self.config_path), name, settings, limits, self._jobs, self._events,
+            self._host.controls[slot] if self._host else None, self._host.log_path if self._host else ""))
+            for slot in slots}
         for p in self._procs.values():
             p.start()
+        if self._host:
+            for control in self._host.controls:  # each worker holds its own copy now
+                control.close()
         self._running = set(self._procs)
         self._held: dict[int, Job] = {}
         self._pending: dict[str, Job] = {}
@@ -170,6 +185,8 @@ class GradingPool:
             p.join(timeout=30)
             if p.is_alive():
                 p.kill()
+        if self._host:
+            self._host.close()
 
     def __enter__(self) -> "GradingPool":
         return self

@@ -1,10 +1,11 @@
 """The sandbox host: an isolated, warm process that forks one fresh child per submission.
 
-Started by the grader (``python -m autograder.sandbox.host CONFIG_JSON``) with a control socket
-whose descriptor the config names. It isolates itself first (while it is still single-threaded), then imports the heavy
-libraries once (never running a TensorFlow operation: forked children would hang), then serves
-``spawn`` requests: each carries the new child's channel as a file descriptor. The child forks
-again into a new PID namespace, where it is process 1: when it ends, every process it started ends.
+Started by the grader (``python -m autograder.sandbox.host CONFIG_JSON``) with one control socket
+per client (each grading worker of a pool), whose descriptors the config names. It isolates itself
+first (while it is still single-threaded), then imports the heavy libraries once (never running a
+TensorFlow operation: forked children would hang), then serves ``spawn`` requests: each carries the
+new child's channel as a file descriptor. The child forks again into a new PID namespace, where it
+is process 1: when it ends, every process it started ends.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import select
 import signal
 import socket
 import sys
@@ -131,7 +133,7 @@ def _run_submission(request: dict, channel_fd: int, jail: isolate.Isolation, in_
 def main() -> None:
     global _SEED
     config = json.loads(sys.argv[1])
-    control = socket.socket(fileno=int(config["control_fd"]))
+    controls = [socket.socket(fileno=int(fd)) for fd in config["control_fds"]]
     jail = isolate.Isolation(False, False, False, False, "isolation disabled")
     if config.get("isolate", True):
         jail = isolate.enter_jail(config["root"], config.get("extra_paths", []), config.get("hidden", []))
@@ -141,36 +143,51 @@ def main() -> None:
     from autograder.sandbox import child  # noqa: F401 - imported once here so children start warm
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    reader = control.makefile("rb")
-    control.sendall(wire.pack({"op": "ready", "isolation": asdict(jail), "level": jail.level,
-                               "warm": timings, "pid": os.getpid()}))
-    while True:
+    ready = wire.pack({"op": "ready", "isolation": asdict(jail), "level": jail.level, "warm": timings,
+                       "pid": os.getpid()})
+    for control in list(controls):
         try:
-            msg, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
+            control.sendall(ready)
         except OSError:
-            return
-        if not msg:
-            return
-        try:
-            tree, buffers = wire.read_frame(_BytesReader(msg))
-            request = wire.unpack(tree, buffers)
-        except (wire.WireError, EOFError):
-            for fd in fds:
-                os.close(fd)
-            continue
-        if request.get("op") == "exit":
-            return
+            controls.remove(control)
+    while controls:
+        for control in select.select(controls, [], [])[0]:
+            if not _serve_one(control, jail):
+                controls.remove(control)
+                control.close()
+
+
+def _serve_one(control: socket.socket, jail: isolate.Isolation) -> bool:
+    """Answer one request on a client's control socket; False once that client is gone or said ``exit``."""
+    try:
+        msg, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
+    except OSError:
+        return False
+    if not msg:
+        return False
+    try:
+        tree, buffers = wire.read_frame(_BytesReader(msg))
+        request = wire.unpack(tree, buffers)
+    except (wire.WireError, EOFError):
+        for fd in fds:
+            os.close(fd)
+        return True
+    if request.get("op") == "exit":
+        return False
+    try:
         if request.get("op") != "spawn" or len(fds) != 1:
             for fd in fds:
                 os.close(fd)
             control.sendall(wire.pack({"op": "error", "message": "bad request"}))
-            continue
+            return True
         try:
             pid = _spawn(request, fds[0], jail)
             control.sendall(wire.pack({"op": "spawned", "pid": pid}))
         except OSError as exc:
             control.sendall(wire.pack({"op": "error", "message": str(exc)}))
-    del reader
+    except OSError:
+        return False
+    return True
 
 
 class _BytesReader:

@@ -45,6 +45,7 @@ class SandboxSettings:
     processes: int = 256
     tmp_bytes: int = 128 * 1024**2
     max_message_bytes: int = 256 * 1024**2
+    seed: int | None = None  # autograder audit: the host's hash seed, and its children seed their global RNGs
 
     def limits(self) -> isolate.Limits:
         return isolate.Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
@@ -100,34 +101,84 @@ class ChildDied(Exception):
         self.reason = reason
 
 
-class SandboxHost:
-    """One isolated, warm host process that forks a child per submission."""
+class HostProcess:
+    """The warm host process, with one control socket per client (a grading worker, or one
+    ``SandboxHost``). Starting it does not wait: each client waits for the host's ``ready``."""
 
-    def __init__(self, settings: SandboxSettings, slot: int = 0) -> None:
-        self.settings = settings
-        self.slot = slot
-        self._spawned = 0
+    def __init__(self, settings: SandboxSettings, clients: int = 1) -> None:
         self._root = tempfile.mkdtemp(prefix="ag-root-")
         self._log = tempfile.NamedTemporaryFile(prefix="ag-host-", suffix=".log", delete=False)
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.log_path = self._log.name
+        pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) for _ in range(max(1, clients))]
         package_dir = str(Path(__file__).resolve().parents[1])
         config = {
-            "isolate": settings.isolate, "root": self._root, "control_fd": theirs.fileno(),
+            "isolate": settings.isolate, "root": self._root, "control_fds": [theirs.fileno() for _, theirs in pairs],
             "extra_paths": [package_dir, *settings.extra_paths],
             "hidden": [str(Path(p).resolve()) for p in settings.hidden_paths],
             "warm_imports": list(settings.warm_imports),
         }
+        env = _host_env()
+        if settings.seed is not None:  # autograder audit (autograder/testing/seeding.py)
+            env.update(PYTHONHASHSEED=str(settings.seed), AUTOGRADER_SEED=str(settings.seed))
         self.process = subprocess.Popen(
             [sys.executable, "-P", "-m", "autograder.sandbox.host", json.dumps(config)],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-            preexec_fn=isolate.die_with_parent, cwd="/", env=_host_env())
-        theirs.close()
-        self.control = ours
-        ready = self._receive(HOST_START_TIMEOUT)
-        if ready.get("op") != "ready":
-            raise RuntimeError(f"sandbox host did not start: {self.log_tail()}")
-        self.isolation = isolate.Isolation(**ready["isolation"])
-        self.warm_timings = ready.get("warm", {})
+            pass_fds=[theirs.fileno() for _, theirs in pairs], stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=self._log, preexec_fn=isolate.die_with_parent, cwd="/", env=env)
+        for _, theirs in pairs:
+            theirs.close()
+        self.controls = [ours for ours, _ in pairs]
+
+    def close(self) -> None:
+        for control in self.controls:
+            control.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self._root, ignore_errors=True)
+        self._log.close()
+        try:
+            os.unlink(self.log_path)
+        except OSError:
+            pass
+
+
+class SandboxHost:
+    """A client of a warm host process: forks a child per submission.
+
+    Without ``control`` it starts a host of its own and waits until the host is ready. A
+    ``GradingPool`` instead starts one host for all its workers and hands each worker its control
+    socket (and the host's log, for error messages); such a client waits for the host only when
+    first used, so a worker collects its tests while the host imports.
+    """
+
+    def __init__(self, settings: SandboxSettings, slot: int = 0, control: socket.socket | None = None,
+                 log_path: str = "") -> None:
+        self.settings = settings
+        self.slot = slot
+        self._spawned = 0
+        self._own = HostProcess(settings) if control is None else None
+        self.control = self._own.controls[0] if self._own else control
+        self._log_path = self._own.log_path if self._own else log_path
+        self._ready: dict | None = None
+        if self._own:
+            self.wait_ready()
+
+    def wait_ready(self) -> dict:
+        """The host's ``ready`` message (waited for once)."""
+        if self._ready is None:
+            ready = self._receive(HOST_START_TIMEOUT)
+            if ready.get("op") != "ready":
+                raise RuntimeError(f"sandbox host did not start: {self.log_tail()}")
+            self._ready = ready
+        return self._ready
+
+    @property
+    def isolation(self) -> isolate.Isolation:
+        return isolate.Isolation(**self.wait_ready()["isolation"])
+
+    @property
+    def warm_timings(self) -> dict[str, float]:
+        return self.wait_ready().get("warm", {})
 
     def _receive(self, timeout: float) -> dict:
         self.control.settimeout(timeout)
@@ -142,15 +193,16 @@ class SandboxHost:
 
     def log_tail(self) -> str:
         try:
-            return Path(self._log.name).read_text(errors="replace")[-2000:]
+            return Path(self._log_path).read_text(errors="replace")[-2000:]
         except OSError:
             return ""
 
     def spawn(self) -> "Child":
+        isolation = self.isolation
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._spawned += 1
         uid = UID_BASE + self.slot * UIDS_PER_SLOT + self._spawned % UIDS_PER_SLOT
-        workdir = "" if self.isolation.namespaces else tempfile.mkdtemp(prefix="ag-work-")
+        workdir = "" if isolation.namespaces else tempfile.mkdtemp(prefix="ag-work-")
         if workdir and os.geteuid() == 0:
             os.chown(workdir, uid, uid)
         request = {"op": "spawn", "uid": uid, "workdir": workdir,
@@ -170,12 +222,8 @@ class SandboxHost:
             self.control.close()
         except OSError:
             pass
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        shutil.rmtree(self._root, ignore_errors=True)
-        self._log.close()
-        os.unlink(self._log.name)
+        if self._own:
+            self._own.close()
 
     def __enter__(self) -> "SandboxHost":
         return self

@@ -4,17 +4,15 @@ Normal grading never calls these (hypothesis stays derandomized, global RNGs unt
 a ``seed`` is graded with, in the grading worker where the hidden tests run, Python's ``random`` and
 NumPy's global RNG reseeded, and every hypothesis test drawing its examples from that seed
 (``hypothesis.seed`` overrides the profile's ``derandomize=True``, per job). A pool started with a
-``seed`` starts its sandbox host with ``PYTHONHASHSEED`` and ``AUTOGRADER_SEED`` set to it: every child
-the host forks has that hash seed and, before it runs the submission, seeds its global RNGs (``random``,
-NumPy, PyTorch) with it.
+``seed`` starts its sandbox host with ``PYTHONHASHSEED`` and ``AUTOGRADER_SEED`` set to it
+(``SandboxSettings.seed``): every child the host forks has that hash seed and, before it runs the
+submission, seeds its global RNGs (``random``, NumPy, PyTorch) with it.
 """
 
 from __future__ import annotations
 
 import random
 from typing import Iterable
-
-SEED_ENV = "AUTOGRADER_SEED"
 
 _hypothesis_seed: int | None = None  # the seed the hypothesis tests of this worker currently use
 
@@ -43,16 +41,3 @@ def hypothesis_tests(items: Iterable[object]) -> list[object]:
         if getattr(fn, "is_hypothesis_test", False):
             found[id(fn)] = fn
     return list(found.values())
-
-
-def seed_sandbox_host(seed: int) -> None:
-    """Make every sandbox host this process starts use ``seed`` (hash seed and global RNGs).
-
-    ``autograder/sandbox/session.py`` passes the host a filtered environment; this adds the two
-    variables to it for this (worker) process only. A ``seed`` field in ``SandboxSettings`` would be
-    the lasting place for it.
-    """
-    from autograder.sandbox import session
-
-    base = session._host_env
-    session._host_env = lambda: {**base(), "PYTHONHASHSEED": str(seed), SEED_ENV: str(seed)}

@@ -1,0 +1,74 @@
+"""One warm sandbox host per grading pool: its workers share it, each through its own control
+socket, and each submission still gets its own fresh child."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from autograder.config import find_config
+from autograder.grading import GradingPool
+from autograder.sandbox.run import SubmissionRun
+from autograder.sandbox.session import HostProcess, SandboxHost, SandboxSettings
+from autograder.submission.discover import Job
+from autograder.submission.load import load_submission
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = "import os\n\ndef uid():\n    return os.getuid()\n"
+
+
+def host_processes() -> list[int]:
+    """This process's children that run the sandbox host."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == os.getpid() and b"autograder.sandbox.host" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+def test_a_pool_of_two_workers_starts_one_host_and_both_grade():
+    notebook = ROOT / "examples" / "text_generation" / "full_marks.ipynb"
+    with GradingPool(find_config(ROOT), "text_generation", workers=2) as pool:
+        assert len(host_processes()) == 1
+        pool.submit([Job(notebook, f"student-{i}") for i in range(4)])
+        results = list(pool.results())
+        assert len(host_processes()) == 1
+        assert not pool.worker_errors
+    assert sorted(r.submission for r in results) == [f"student-{i}" for i in range(4)]
+    assert all(r.total == r.max_total == 12 for r in results), [(r.submission, r.total, r.error) for r in results]
+    assert host_processes() == []
+
+
+def test_each_client_gets_fresh_children_with_its_own_uids_and_the_host_outlives_one_client(tmp_path):
+    settings = SandboxSettings(warm_imports=("numpy",))
+    path = tmp_path / "sub.py"
+    path.write_text(CODE)
+    host = HostProcess(settings, clients=2)
+    try:
+        a = SandboxHost(settings, 0, host.controls[0], host.log_path)
+        b = SandboxHost(settings, 1, host.controls[1], host.log_path)
+        seen = {}
+        for name, client in (("a", a), ("b", b), ("a2", a)):
+            run = SubmissionRun(client, load_submission(path), notebook_seconds=30, cell_seconds=10,
+                                call_seconds=5, max_restarts=1)
+            run.start()
+            seen[name] = run.call("uid", [], {}).value
+            run.child.close()
+        a.close()
+        run = SubmissionRun(b, load_submission(path), notebook_seconds=30, cell_seconds=10, call_seconds=5,
+                            max_restarts=1)
+        run.start()
+        assert run.call("uid", [], {}).ok
+        run.child.close()
+        b.close()
+    finally:
+        host.close()
+    assert len(set(seen.values())) == 3, seen
+    assert host.process.poll() is not None
