@@ -254,6 +254,10 @@ class FreshHosts:
         child.on_close = host.close
         return child
 
+    def wait_ready(self) -> dict:
+        """Nothing to wait for: each child's host is started and waited for in ``spawn``."""
+        return {}
+
     def close(self) -> None:
         """Nothing to do: each host closes with its child."""
 

@@ -129,6 +129,7 @@ class GradingSession:
         if self.errors:
             return True
         items = list(session.items)
+        self.host.wait_ready()  # a shared host may still be importing: take no job before it can fork
         for job in self.jobs:
             self.on_result(self._grade(job, items))
         return True
