@@ -167,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         raw["big_wall"] = big_wall
         lines += [""] + report.big_section(big_runs, big_wall, load)
         lines += [f"  mix: {name}: {m}" for name, m in raw["big_mix"].items()]
+        after = report.same_notebooks_after(mine, big_runs)
+        if theirs is not None and after is not None:
+            lines += report.drift_lines(mine, after, theirs)
     lines += [""] + profile_section(planned, work)
     load_end = uptime()
     found = report.targets(mine, theirs, big_runs or None, big_wall)

@@ -156,12 +156,35 @@ def big_section(runs: list[GradeRun], wall: float, load: str) -> list[str]:
     return out
 
 
+def same_notebooks_after(ours: GradeRun, big: list[GradeRun] | None) -> GradeRun | None:
+    """The big run's grading of the very notebooks of the comparison (same keys), if there is one:
+    our second measurement, taken after Otter's run."""
+    keys = {g.key for g in ours.graded}
+    return next((r for r in big or [] if r.assignment == ours.assignment and {g.key for g in r.graded} == keys), None)
+
+
+def drift_lines(ours: GradeRun, after: GradeRun, otter: OtterRun) -> list[str]:
+    """Our two measurements of the same notebooks, before and after Otter's run, and the ratios."""
+    rate = per_minute(len(otter.graded), otter.wall)
+    mean_wall = (ours.wall + after.wall) / 2
+    return [f"  drift check: the same {len(ours.graded)} {ours.assignment} notebooks took us {ours.wall:.1f} s before "
+            f"Otter's run and {after.wall:.1f} s after it (big run),",
+            f"  ratio {per_minute(len(ours.graded), ours.wall) / rate:.2f}x and "
+            f"{per_minute(len(after.graded), after.wall) / rate:.2f}x; against their mean ({mean_wall:.1f} s): "
+            f"{per_minute(len(ours.graded), mean_wall) / rate:.2f}x (the target below uses the mean: the machine's "
+            f"speed drifts during the bench)"]
+
+
 def targets(ours: GradeRun, otter: OtterRun | None, big: list[GradeRun] | None, big_wall: float) -> list[Target]:
     out = []
     if otter is not None:
-        ratio = per_minute(len(ours.graded), ours.wall) / per_minute(len(otter.graded), otter.wall)
+        after = same_notebooks_after(ours, big)
+        walls = [ours.wall] + ([after.wall] if after else [])
+        mean_wall = sum(walls) / len(walls)
+        ratio = per_minute(len(ours.graded), mean_wall) / per_minute(len(otter.graded), otter.wall)
+        how = f"our runs before and after Otter's, mean {mean_wall:.1f} s" if after else f"our run, {mean_wall:.1f} s"
         out.append(Target(f"throughput >= {THROUGHPUT_RATIO:g}x Otter's (same run, equivalent tests)",
-                          ratio >= THROUGHPUT_RATIO, f"{ratio:.2f}x"))
+                          ratio >= THROUGHPUT_RATIO, f"{ratio:.2f}x ({how}; Otter {otter.wall:.1f} s)"))
     over = [x.overhead for x in ours.graded]
     mean_over = float(np.mean(over)) if over else float("nan")
     out.append(Target(f"per-submission overhead < {OVERHEAD_SECONDS} s (mean; p95 shown)",
