@@ -72,3 +72,21 @@ def test_each_client_gets_fresh_children_with_its_own_uids_and_the_host_outlives
         host.close()
     assert len(set(seen.values())) == 3, seen
     assert host.process.poll() is not None
+
+
+def test_without_a_fork_server_the_workers_start_a_fresh_host_per_child(tmp_path):
+    """``fork_server: false`` (macOS): no shared host; each child gets its own cold host."""
+    course = tmp_path / "course"
+    course.mkdir()
+    for name in ("assignments", "solutions"):
+        (course / name).symlink_to(ROOT / name)
+    config = (ROOT / "grading_config.yaml").read_text()
+    assert "fork_server: true" in config
+    (course / "grading_config.yaml").write_text(config.replace("fork_server: true", "fork_server: false"))
+    notebook = ROOT / "examples" / "text_generation" / "full_marks.ipynb"
+    with GradingPool(course / "grading_config.yaml", "text_generation", workers=2) as pool:
+        assert host_processes() == []
+        pool.submit([Job(notebook, "a"), Job(notebook, "b")])
+        results = list(pool.results())
+        assert not pool.worker_errors
+    assert sorted((r.submission, r.total) for r in results) == [("a", 12), ("b", 12)], [r.error for r in results]
