@@ -120,8 +120,16 @@ class GradingPool:
             slot, str(self.config_path), name, settings, limits, self._jobs, self._events,
             self._host.controls[slot] if self._host else None, self._host.log_path if self._host else ""))
             for slot in slots}
-        for p in self._procs.values():
-            p.start()
+        try:
+            for p in self._procs.values():
+                p.start()
+        except BaseException:
+            for p in self._procs.values():
+                if p.pid is not None:
+                    p.kill()
+            if self._host:
+                self._host.close()
+            raise
         if self._host:
             for control in self._host.controls:  # each worker holds its own copy now
                 control.close()

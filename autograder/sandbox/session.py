@@ -160,6 +160,7 @@ class SandboxHost:
         self.control = self._own.controls[0] if self._own else control
         self._log_path = self._own.log_path if self._own else log_path
         self._ready: dict | None = None
+        self._isolation: isolate.Isolation | None = None
         if self._own:
             self.wait_ready()
 
@@ -169,12 +170,14 @@ class SandboxHost:
             ready = self._receive(HOST_START_TIMEOUT)
             if ready.get("op") != "ready":
                 raise RuntimeError(f"sandbox host did not start: {self.log_tail()}")
-            self._ready = ready
+            self._ready, self._isolation = ready, isolate.Isolation(**ready["isolation"])
         return self._ready
 
     @property
     def isolation(self) -> isolate.Isolation:
-        return isolate.Isolation(**self.wait_ready()["isolation"])
+        self.wait_ready()
+        assert self._isolation is not None
+        return self._isolation
 
     @property
     def warm_timings(self) -> dict[str, float]:
