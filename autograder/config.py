@@ -56,6 +56,8 @@ class Assignment(Strict):
     due: datetime | None = None
     late_policy: LatePolicy = LatePolicy()
     limits: Limits | None = None
+    warm_imports: tuple[str, ...] = Field((), description="libraries the tests' portable models need in the sandbox "
+                                                          "(imported once by the sandbox host)")
 
     @field_validator("questions")
     @classmethod

@@ -23,12 +23,12 @@ from autograder.submission.discover import Job
 
 
 def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: Sequence[Path] = (),
-                     seed: int | None = None) -> SandboxSettings:
+                     seed: int | None = None, extra_imports: Sequence[str] = ()) -> SandboxSettings:
     """Sandbox settings for a batch; ``extra_hidden`` adds paths (output directory, gradebook) to hide,
-    ``seed`` seeds the host and its children (``autograder audit``)."""
+    ``seed`` seeds the host and its children (``autograder audit``), ``extra_imports`` are warmed too."""
     hidden = [root / "solutions", root / "tests", root / "examples", root / "grading_config.yaml", *extra_hidden]
     return SandboxSettings(
-        isolate=config.isolate, fork_server=config.fork_server, warm_imports=tuple(config.warm_imports),
+        isolate=config.isolate, fork_server=config.fork_server, warm_imports=tuple(dict.fromkeys([*config.warm_imports, *extra_imports])),
         hidden_paths=tuple(str(h) for h in hidden if h.exists()),
         memory_bytes=limits.memory_mb * 1024**2, cpu_seconds=limits.cpu_seconds,
         file_bytes=limits.file_mb * 1024**2, processes=limits.processes, tmp_bytes=limits.tmp_mb * 1024**2,
@@ -110,7 +110,7 @@ class GradingPool:
         self.name = name
         self.spec = assignment(self.config, name)
         limits = limits or limits_for(self.config, name)
-        settings = sandbox_settings(self.config, root, limits, hidden, seed)
+        settings = sandbox_settings(self.config, root, limits, hidden, seed, self.spec.warm_imports)
         slots = range(max(1, workers))
         self._host = HostProcess(settings, len(slots)) if settings.fork_server else None
         ctx = mp.get_context("spawn")

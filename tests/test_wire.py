@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograder.sandbox import wire
-from autograder.testing import toy_models
-from autograder.testing.toy_models import ToyLM
+from autograder import models as toy_models
+from autograder.models import ToyLM
 
 
 def roundtrip(value, **hooks):

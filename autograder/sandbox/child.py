@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograder.sandbox import wire
-from autograder.testing import toy_models
+from autograder import models
 
 OUTPUT_CAP = 20_000
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
@@ -93,7 +93,7 @@ class Channel:
         try:
             tree, buffers = wire.read_frame(self.reader)
             return wire.unpack(tree, buffers, make_callback=self.callbacks.stub, make_rng=make_rng,
-                               make_portable=toy_models.rebuild)
+                               make_portable=models.rebuild)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograder.sandbox.wire import Opaque
-from autograder.testing.toy_models import ToyLM, as_sequence  # noqa: F401 - ToyLM: the tests' model
+from autograder.models import ToyLM, as_sequence  # noqa: F401 - ToyLM: the tests' model
 
 SOFTMAX_RTOL = 1e-6  # float32 TensorFlow/Keras/PyTorch softmax on short vectors passed at 1e-6
 SOFTMAX_ATOL = 1e-9
