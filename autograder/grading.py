@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from autograder.config import AssignmentPaths, Config, Limits, assignment, find_config, limits_for, load_config
-from autograder.sandbox.session import HostProcess, SandboxHost, SandboxSettings, open_sandbox
+from autograder.sandbox.hosts import ForkServer, HostProcess, open_sandbox
+from autograder.sandbox.settings import SandboxSettings
 from autograder.scoring.results import SubmissionResult, TestOutcome, score
 from autograder.submission.discover import Job
 
@@ -56,7 +57,7 @@ def _worker(slot: int, config_path: str, name: str, settings: SandboxSettings, l
                 results.put(("started", slot, job.key))
                 yield job
 
-        host = open_sandbox(settings, slot=slot) if control is None else SandboxHost(settings, slot, control, host_log)
+        host = open_sandbox(settings, slot=slot) if control is None else ForkServer(settings, slot, control, host_log)
         with host:
             run_batch(paths, assignment(config, name), limits, host, take(),
                       lambda r: results.put(("result", slot, r.to_dict())))

@@ -18,7 +18,7 @@ T0 = time.monotonic()
 from autograder.config import AssignmentPaths, assignment, limits_for, load_config  # noqa: E402
 from autograder.grading import sandbox_settings  # noqa: E402
 from autograder.sandbox import run as sandbox_run  # noqa: E402
-from autograder.sandbox.session import SandboxHost, open_sandbox  # noqa: E402
+from autograder.sandbox.hosts import ForkServer, open_sandbox  # noqa: E402
 from autograder.submission.discover import Job  # noqa: E402
 from autograder.testing.runner import run_batch  # noqa: E402
 
@@ -35,7 +35,7 @@ class Timers:
         self.cells = 0.0
 
     def install(self) -> None:
-        call, start, spawn = sandbox_run.SubmissionRun.call, sandbox_run.SubmissionRun.start, SandboxHost.spawn
+        call, start, spawn = sandbox_run.SubmissionRun.call, sandbox_run.SubmissionRun.start, ForkServer.spawn
         timers = self
 
         def timed_call(run: Any, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -60,7 +60,7 @@ class Timers:
 
         sandbox_run.SubmissionRun.call = timed_call  # type: ignore[method-assign]
         sandbox_run.SubmissionRun.start = timed_start  # type: ignore[method-assign]
-        SandboxHost.spawn = timed_spawn  # type: ignore[method-assign]
+        ForkServer.spawn = timed_spawn  # type: ignore[method-assign]
 
     def take(self) -> dict:
         out = {"spawn": self.spawn, "start_and_cells": self.start, "cells": self.cells,

@@ -9,7 +9,8 @@ from pathlib import Path
 from autograder.config import find_config
 from autograder.grading import GradingPool
 from autograder.sandbox.run import SubmissionRun
-from autograder.sandbox.session import HostProcess, SandboxHost, SandboxSettings
+from autograder.sandbox.hosts import ForkServer, HostProcess
+from autograder.sandbox.settings import SandboxSettings
 from autograder.submission.discover import Job
 from autograder.submission.load import load_submission
 
@@ -52,8 +53,8 @@ def test_each_client_gets_fresh_children_with_its_own_uids_and_the_host_outlives
     path.write_text(CODE)
     host = HostProcess(settings, clients=2)
     try:
-        a = SandboxHost(settings, 0, host.controls[0], host.log_path)
-        b = SandboxHost(settings, 1, host.controls[1], host.log_path)
+        a = ForkServer(settings, 0, host.controls[0], host.log_path)
+        b = ForkServer(settings, 1, host.controls[1], host.log_path)
         seen = {}
         for name, client in (("a", a), ("b", b), ("a2", a)):
             run = SubmissionRun(client, load_submission(path), notebook_seconds=30, cell_seconds=10,

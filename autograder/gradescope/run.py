@@ -30,7 +30,7 @@ from autograder.gradescope.lateness import apply_late_policy, deadlines
 from autograder.scoring.gradescope import gradescope_results, write_json_atomic
 from autograder.submission.discover import Job, find_submissions
 
-SANDBOX_UIDS = range(61000, 61000 + 4096)  # autograder.sandbox.session.UID_BASE + slot (+ offset)
+SANDBOX_UIDS = range(61000, 61000 + 4096)  # autograder.sandbox.hosts.UID_BASE + slot (+ offset)
 PR_SET_CHILD_SUBREAPER = 36
 
 

@@ -1,13 +1,17 @@
 """The code that runs inside the sandbox, next to the student's code.
 
 It executes the submission's cells in one namespace, then answers calls to the student's functions
-over the channel: arguments and results cross as plain data (``wire``). Nothing here judges
-anything; whatever the student's code does to this module can only change what it answers.
+over the channel: arguments and results cross as plain data (``wire``). A result that is not plain
+data (a Keras model, a layer, a torch module) stays here in a table of handles; the grader gets its
+id and may call it, read its attributes, pass it back into a call or run a trusted inspector on it
+(``remote`` requests). Nothing here judges anything; whatever the student's code does to this
+module can only change what it answers.
 """
 
 from __future__ import annotations
 
 import builtins
+import functools
 import io
 import linecache
 import os
@@ -23,6 +27,7 @@ import numpy as np
 
 from autograder.sandbox import wire
 from autograder import models
+from autograder.models.inspectors import INSPECTORS
 
 OUTPUT_CAP = 20_000
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
@@ -73,18 +78,35 @@ def _fake_otter() -> types.ModuleType:
     return module
 
 
+class Handles:
+    """Objects kept for the grader, by id; they live as long as this process."""
+
+    def __init__(self) -> None:
+        self.objects: list[Any] = []
+
+    def add(self, obj: Any) -> int:
+        self.objects.append(obj)
+        return len(self.objects) - 1
+
+    def get(self, handle_id: int, type_name: str = "", bases: tuple[str, ...] = ()) -> Any:
+        if not 0 <= handle_id < len(self.objects):
+            raise wire.WireError(f"no object with handle {handle_id}")
+        return self.objects[handle_id]
+
+
 class Channel:
     """Frames over a connected socket; SIGALRM is held back while a frame is in flight."""
 
-    def __init__(self, sock: socket.socket, callbacks: "Callbacks") -> None:
+    def __init__(self, sock: socket.socket, callbacks: "Callbacks", handles: Handles) -> None:
         self.sock = sock
         self.reader = sock.makefile("rb")
         self.callbacks = callbacks
+        self.handles = handles
 
     def send(self, message: dict) -> None:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         try:
-            self.sock.sendall(wire.pack(message))
+            self.sock.sendall(wire.pack(message, register_handle=self.handles.add))
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
@@ -93,7 +115,7 @@ class Channel:
         try:
             tree, buffers = wire.read_frame(self.reader)
             return wire.unpack(tree, buffers, make_callback=self.callbacks.stub, make_rng=make_rng,
-                               make_portable=models.rebuild)
+                               make_portable=models.rebuild, make_handle=self.handles.get)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
@@ -218,15 +240,29 @@ class Runner:
         return {}
 
     def call(self, message: dict) -> dict:
+        """Call one of the notebook's functions (or classes) by name."""
         name = message["name"]
         fn = self.namespace.get(name)
         if fn is None:
-            return {"op": "result", "ok": False, "error": {"kind": "missing", "type": "", "types": [],
-                                                           "message": f"{name} is not defined", "traceback": ""}}
+            return _failure("missing", f"{name} is not defined")
         if not callable(fn):
-            return {"op": "result", "ok": False, "error": {
-                "kind": "not_callable", "type": type(fn).__name__, "types": [],
-                "message": f"{name} is a {type(fn).__name__}, not a function", "traceback": ""}}
+            return _failure("not_callable", f"{name} is a {type(fn).__name__}, not a function", type(fn).__name__)
+        return self._invoke(fn, message)
+
+    def remote(self, message: dict) -> dict:
+        """Act on a kept object: call it, read an attribute, or run a trusted inspector on it."""
+        target, action, name = message["target"], message.get("action"), str(message.get("name", ""))
+        if action == "getattr":
+            return self._invoke(lambda: getattr(target, name), {**message, "args": [], "kwargs": {}})
+        if action == "inspect":
+            if name not in INSPECTORS:
+                return _failure("missing", f"no inspector {name!r}")
+            return self._invoke(functools.partial(INSPECTORS[name], target), message)
+        if not callable(target):
+            return _failure("not_callable", f"a {type(target).__name__} object is not callable", type(target).__name__)
+        return self._invoke(target, message)
+
+    def _invoke(self, fn: Any, message: dict) -> dict:
         args, kwargs = message.get("args", []), message.get("kwargs", {})
         repeat = int(message.get("repeat", 1))
         results = []
@@ -256,6 +292,11 @@ class Runner:
         return reply
 
 
+def _failure(kind: str, message: str, type_name: str = "") -> dict:
+    return {"op": "result", "ok": False, "error": {"kind": kind, "type": type_name, "types": [], "message": message,
+                                                   "traceback": ""}}
+
+
 def serve(sock: socket.socket) -> None:
     """Answer the grader's requests until it says ``exit`` or the channel closes.
 
@@ -263,35 +304,40 @@ def serve(sock: socket.socket) -> None:
     directory so that the notebook finds itself where a student would expect it.
     """
     callbacks = Callbacks()
-    channel = Channel(sock, callbacks)
+    channel = Channel(sock, callbacks, Handles())
     callbacks.channel = channel
     runner = Runner(channel)
     try:
         setup = channel.receive()
-    except (EOFError, OSError, wire.WireError):
+    except Exception:  # noqa: BLE001 - no usable setup: nothing to do
         return
     _prepare_process(runner, str(setup.get("filename", "submission.ipynb")), setup.get("source", b""))
-    channel.send({"op": "hello", "pid": os.getpid()})
+    channel.send({"op": "hello"})
     while True:
         try:
             message = channel.receive()
-        except (EOFError, OSError, wire.WireError):
+        except (EOFError, OSError):
             return
+        except Exception as exc:  # noqa: BLE001 - the request's values could not be rebuilt here
+            message = {"op": "unusable", "error": f"{type(exc).__name__}: {exc}"[:500]}
         op = message.get("op")
         if op == "run_cells":
             reply = runner.run_cells(message)
         elif op == "call":
             reply = runner.call(message)
+        elif op == "remote":
+            reply = runner.remote(message)
+        elif op == "unusable":
+            reply = _failure("sandbox", f"the test's arguments could not be set up here: {message['error']}")
         elif op == "exit":
             return
         else:
             reply = {"op": "error", "message": f"unknown op {op!r}"}
         try:
             channel.send(reply)
-        except (TypeError, ValueError, RecursionError, wire.WireError) as exc:
-            channel.send({"op": "result", "ok": False, "error": {
-                "kind": "unencodable", "type": type(exc).__name__, "types": [],
-                "message": f"the result could not be sent back: {exc}"[:500], "traceback": ""}})
+        except Exception as exc:  # noqa: BLE001 - whatever the student's object raised while being encoded
+            channel.send(_failure("unencodable", f"the result could not be sent back: {type(exc).__name__}: "
+                                                 f"{str(exc)[:300]}", type(exc).__name__))
 
 
 def _prepare_process(runner: Runner, submission_name: str, source: bytes) -> None:

@@ -4,8 +4,11 @@ Started by the grader (``python -m autograder.sandbox.host CONFIG_JSON``) with o
 per client (each grading worker of a pool), whose descriptors the config names. It isolates itself
 first (while it is still single-threaded), then imports the heavy libraries once (never running a
 TensorFlow operation: forked children would hang), then serves ``spawn`` requests: each carries the
-new child's channel as a file descriptor. The child forks again into a new PID namespace, where it
-is process 1: when it ends, every process it started ends.
+new child's data channel and a status channel as file descriptors, and the reply carries a pidfd of
+the forked supervisor. The supervisor (the "middle" process) forks the child into a new PID
+namespace, where it is process 1 (when it ends, every process it started ends), and then only
+watches: it reports the child's exit status on the status channel and kills the child when asked.
+The student's code never holds the status channel, so it cannot forge what the grader learns there.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import signal
 import socket
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from autograder.sandbox import isolate, wire
 
@@ -69,40 +72,78 @@ def _seed_globals(seed: str | None) -> None:
         sys.modules["torch"].manual_seed(int(seed))
 
 
-def _spawn(request: dict, channel_fd: int, jail: isolate.Isolation) -> int:
+def _spawn(request: dict, channel_fd: int, status_fd: int, jail: isolate.Isolation) -> int:
     limits = isolate.Limits(**request["limits"])
     pid = os.fork()
     if pid:
         os.close(channel_fd)
+        os.close(status_fd)
         return pid
-    try:  # the middle process: owns a PID namespace whose process 1 runs the submission
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    try:  # the supervisor: owns a PID namespace whose process 1 runs the submission
         isolate.die_with_parent()
-        _close_inherited_fds(keep=channel_fd)
-        in_pid_ns = isolate.enter_submission(jail, request["uid"], limits)
+        _close_inherited_fds(keep=(channel_fd, status_fd))
+        in_pid_ns = isolate.enter_submission(jail)
+        me = os.getpid()
         grandchild = os.fork()
         if grandchild == 0:
-            _run_submission(request, channel_fd, jail, in_pid_ns, limits)
+            os.close(status_fd)
+            _run_submission(request, channel_fd, jail, in_pid_ns, limits, me)
             os._exit(0)
-        sock = socket.socket(fileno=channel_fd)
-        sock.sendall(wire.pack({"op": "spawned", "pid": grandchild, "pid_namespace": in_pid_ns}))
-        _, status = os.waitpid(grandchild, 0)
-        if not in_pid_ns:
-            try:
-                os.killpg(grandchild, signal.SIGKILL)
-            except OSError:
-                pass
-        sock.sendall(wire.pack({"op": "exited", "status": status}))
-    except BaseException:  # noqa: BLE001 - the middle process must never return into the host loop
+        os.close(channel_fd)
+        _supervise(socket.socket(fileno=status_fd), grandchild, in_pid_ns)
+    except BaseException:  # noqa: BLE001 - the supervisor must never return into the host loop
         pass
     os._exit(0)
 
 
-def _close_inherited_fds(keep: int) -> None:
-    """Close every descriptor inherited from the host (its control socket above all) except the
-    child's channel and the standard streams, so student code can reach nothing but its own channel."""
-    os.closerange(3, keep)
-    os.closerange(keep + 1, _max_fd())
+def _supervise(status: socket.socket, child: int, in_pid_ns: bool) -> None:
+    """Wait for the child's exit (or a ``kill`` request, or the grader's end) and report the status."""
+    status.sendall(wire.pack({"op": "spawned", "pid_namespace": in_pid_ns}))
+    watch = [status]
+    try:
+        watch.append(os.pidfd_open(child))
+    except (AttributeError, OSError):
+        pass
+    while True:
+        done, exit_status = os.waitpid(child, os.WNOHANG)
+        if done:
+            break
+        ready = select.select(watch, [], [], 1.0)[0]
+        if status in ready:
+            try:
+                request = status.recv(4096)
+            except OSError:
+                request = b""
+            _kill(child, in_pid_ns)  # the only request is "kill"; an empty read means the grader is gone
+            if not request:
+                watch.remove(status)
+    if not in_pid_ns:
+        _kill(child, in_pid_ns)
+    try:
+        status.sendall(wire.pack({"op": "exited", "status": exit_status}))
+    except OSError:
+        pass
+
+
+def _kill(child: int, in_pid_ns: bool) -> None:
+    """SIGKILL the child: process 1 of its PID namespace takes everything with it; without a PID
+    namespace, its process group (it started a session of its own)."""
+    for kill in ((lambda: os.kill(child, signal.SIGKILL)),) if in_pid_ns else \
+            ((lambda: os.killpg(child, signal.SIGKILL)), (lambda: os.kill(child, signal.SIGKILL))):
+        try:
+            kill()
+        except OSError:
+            pass
+
+
+def _close_inherited_fds(keep: tuple[int, ...]) -> None:
+    """Close every descriptor inherited from the host (its control sockets above all) except the
+    child's channels and the standard streams, so student code can reach nothing but its own channel."""
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, _max_fd())
 
 
 def _max_fd() -> int:
@@ -113,10 +154,12 @@ def _max_fd() -> int:
 
 
 def _run_submission(request: dict, channel_fd: int, jail: isolate.Isolation, in_pid_ns: bool,
-                    limits: isolate.Limits) -> None:
+                    limits: isolate.Limits, supervisor: int) -> None:
     try:
-        isolate.die_with_parent()
         isolate.finish_submission(jail, in_pid_ns, request["uid"], limits)
+        isolate.die_with_parent()  # after the uid change, which clears the parent-death signal
+        if os.getppid() != supervisor and not in_pid_ns:
+            os._exit(0)
         workdir = "/tmp/submission" if in_pid_ns else request["workdir"]
         os.makedirs(workdir, exist_ok=True)
         os.chdir(workdir)
@@ -124,6 +167,7 @@ def _run_submission(request: dict, channel_fd: int, jail: isolate.Isolation, in_
 
         _seed_globals(_SEED)
         sock = socket.socket(fileno=channel_fd)
+        isolate.deny_system_calls()
         child.serve(sock)
     except BaseException:  # noqa: BLE001 - nothing may escape into the forked copy of the host
         pass
@@ -142,7 +186,8 @@ def main() -> None:
     _SEED = os.environ.pop("AUTOGRADER_SEED", None)
     from autograder.sandbox import child  # noqa: F401 - imported once here so children start warm
 
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    if jail.namespaces or config.get("isolate", True):
+        jail = replace(jail, syscall_filter=isolate.prepare_system_call_filter())
     ready = wire.pack({"op": "ready", "isolation": asdict(jail), "level": jail.level, "warm": timings,
                        "pid": os.getpid()})
     for control in list(controls):
@@ -151,10 +196,23 @@ def main() -> None:
         except OSError:
             controls.remove(control)
     while controls:
-        for control in select.select(controls, [], [])[0]:
+        for control in select.select(controls, [], [], 1.0)[0]:
             if not _serve_one(control, jail):
                 controls.remove(control)
                 control.close()
+        _reap()
+
+
+def _reap() -> None:
+    """Collect supervisors that have exited (they are not reaped automatically: a pidfd is opened on
+    each right after its fork, before it could have been reaped and its pid reused)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def _serve_one(control: socket.socket, jail: isolate.Isolation) -> bool:
@@ -166,8 +224,7 @@ def _serve_one(control: socket.socket, jail: isolate.Isolation) -> bool:
     if not msg:
         return False
     try:
-        tree, buffers = wire.read_frame(_BytesReader(msg))
-        request = wire.unpack(tree, buffers)
+        request = wire.unpack_bytes(msg)
     except (wire.WireError, EOFError):
         for fd in fds:
             os.close(fd)
@@ -175,29 +232,24 @@ def _serve_one(control: socket.socket, jail: isolate.Isolation) -> bool:
     if request.get("op") == "exit":
         return False
     try:
-        if request.get("op") != "spawn" or len(fds) != 1:
+        if request.get("op") != "spawn" or len(fds) != 2:
             for fd in fds:
                 os.close(fd)
             control.sendall(wire.pack({"op": "error", "message": "bad request"}))
             return True
         try:
-            pid = _spawn(request, fds[0], jail)
-            control.sendall(wire.pack({"op": "spawned", "pid": pid}))
+            pid = _spawn(request, fds[0], fds[1], jail)
         except OSError as exc:
             control.sendall(wire.pack({"op": "error", "message": str(exc)}))
+            return True
+        pidfd = os.pidfd_open(pid)
+        try:
+            socket.send_fds(control, [wire.pack({"op": "spawned"})], [pidfd])
+        finally:
+            os.close(pidfd)
     except OSError:
         return False
     return True
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.pos = data, 0
-
-    def read(self, n: int) -> bytes:
-        chunk = self.data[self.pos:self.pos + n]
-        self.pos += len(chunk)
-        return chunk
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ single-threaded): a new mount, network, IPC and UTS namespace, and a new root bu
 read-only bind mounts of what Python needs, so the project (solutions, hidden tests, gradebook,
 submissions) does not exist inside. ``enter_submission`` runs in each forked child: a fresh
 PID namespace (entered by forking once more), its own ``/proc`` and ``/tmp``, a new session,
-an unprivileged uid, no new privileges, and resource limits.
+an unprivileged uid, a fresh session keyring, no new privileges, and resource limits; then
+``deny_system_calls`` installs a seccomp filter that refuses what no notebook needs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import resource
 import signal
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -57,6 +57,7 @@ class Isolation:
     filesystem: bool
     network: bool
     detail: str
+    syscall_filter: bool = False  # the seccomp filter is loaded in every child
 
     @property
     def level(self) -> str:
@@ -218,7 +219,7 @@ class Limits:
     open_files: int = 256
 
 
-def enter_submission(isolation: Isolation, uid: int, limits: Limits) -> bool:
+def enter_submission(isolation: Isolation) -> bool:
     """In the forked child: new PID namespace (the caller must fork once more), or False if unavailable."""
     if not isolation.namespaces:
         return False
@@ -242,7 +243,67 @@ def finish_submission(isolation: Isolation, pid_namespace: bool, uid: int, limit
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
     if _libc is not None:
+        _new_session_keyring()
         prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+KEYCTL_JOIN_SESSION_KEYRING = 1
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}
+
+
+def _new_session_keyring() -> None:
+    """Join a new anonymous session keyring, so nothing an earlier process of this uid stored in one is
+    reachable (the seccomp filter then refuses every keyring call)."""
+    number = SYS_KEYCTL.get(os.uname().machine)
+    if number is not None:
+        _libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)
+
+
+# System calls no notebook needs: keyrings, tracing and other processes' memory, BPF and perf, kernel
+# modules and kexec, mounts and namespaces, raw I/O ports, clocks, swap, reboot, accounting, quotas.
+DENIED_SYSCALLS = (
+    "add_key", "request_key", "keyctl", "ptrace", "process_vm_readv", "process_vm_writev", "bpf",
+    "perf_event_open", "userfaultfd", "mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree",
+    "fsopen", "fsmount", "fsconfig", "fspick", "setns", "unshare", "kexec_load", "kexec_file_load",
+    "init_module", "finit_module", "delete_module", "iopl", "ioperm", "swapon", "swapoff", "reboot",
+    "acct", "quotactl", "lookup_dcookie", "open_by_handle_at", "name_to_handle_at", "settimeofday",
+    "clock_settime", "clock_adjtime", "adjtimex", "syslog", "io_uring_setup", "io_uring_enter",
+    "io_uring_register", "fanotify_init", "vhangup", "personality",
+)
+NAMESPACE_FLAGS = (CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+                   0x02000000, 0x00000080)  # CLONE_NEWCGROUP, CLONE_NEWTIME
+_FILTER = None  # built once in the sandbox host, loaded by every child
+
+
+def prepare_system_call_filter() -> bool:
+    """Build the seccomp filter (in the host, before it forks children); whether libseccomp made one."""
+    global _FILTER
+    try:
+        import pyseccomp as seccomp
+        import errno
+
+        f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+        for name in DENIED_SYSCALLS:
+            try:
+                f.add_rule(seccomp.ERRNO(errno.EPERM), name)
+            except Exception:  # noqa: BLE001 - a call this architecture does not have
+                continue
+        for flag in NAMESPACE_FLAGS:  # clone() may make threads and processes, never namespaces
+            f.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+        f.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags are out of a filter's reach; libc falls back
+        _FILTER = f
+    except Exception as exc:  # noqa: BLE001 - reported in the isolation record
+        print(f"seccomp filter unavailable: {exc!r}", file=sys.stderr, flush=True)
+        _FILTER = None
+    return _FILTER is not None
+
+
+def deny_system_calls() -> bool:
+    """Load the filter in this process (the last step before student code runs); whether it is in force."""
+    if _FILTER is None:
+        return False
+    _FILTER.load()
+    return True
 
 
 def _current_vm_bytes() -> int:
@@ -272,6 +333,3 @@ def _set_limits(limits: Limits) -> None:
     lim(resource.RLIMIT_CORE, 0)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[2]

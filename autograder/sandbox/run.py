@@ -8,6 +8,10 @@ crash is not called again, so an endless loop in one function costs seconds, not
 use up the restarts that the other questions need. After a timeout, the function's next calls run on
 probation, with a shorter limit, until one of them returns: an endless loop then costs one full limit
 and one short one.
+
+Objects the student's code returns that are not plain data stay in the child; the grader gets a
+``HandleRef`` (the object's id and the child's generation) and acts on it with ``remote``. A handle
+from a child that has since died refers to nothing: using it fails as ``lost_handle``.
 """
 
 from __future__ import annotations
@@ -15,15 +19,19 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-from autograder.sandbox.session import (GRACE_SECONDS, CallOutcome, CellStatus, Child, ChildDied, ErrorInfo,
-                                        NotebookRun, SandboxHost)
+from autograder.sandbox.connection import Connection
+from autograder.sandbox.hosts import Sandbox
+from autograder.sandbox.outcomes import (CELL_STATUSES, CallOutcome, CellStatus, ChildDied, ErrorInfo, NotebookRun,
+                                         clean_names, clean_seconds, clean_text)
+from autograder.sandbox.wire import HandleRef
 from autograder.submission.load import Submission
 
-
+GRACE_SECONDS = 2.0
 FATAL_CALLS_PER_FUNCTION = 2
 FATAL_KINDS = {"timeout", "memory", "cpu", "crashed", "exit"}
 PROBATION_SHARE = 0.25
 PROBATION_MIN_SECONDS = 2.0
+REMOTE_ACTIONS = ("call", "getattr", "inspect")
 
 
 def probation_limit(seconds: float) -> float:
@@ -31,22 +39,10 @@ def probation_limit(seconds: float) -> float:
     return min(seconds, max(PROBATION_MIN_SECONDS, PROBATION_SHARE * seconds))
 
 
-def _error(data: Any) -> ErrorInfo:
-    data = data if isinstance(data, dict) else {}
-    types = data.get("types")
-    return ErrorInfo(kind=str(data.get("kind", "exception")), type=str(data.get("type", "")),
-                     types=tuple(str(t) for t in types) if isinstance(types, list) else (),
-                     message=str(data.get("message", "")), traceback=str(data.get("traceback", "")))
-
-
-def _number(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
-
-
 class SubmissionRun:
     """A submission's live child process (restarted when needed) and the outcome of its cells."""
 
-    def __init__(self, host: SandboxHost, submission: Submission, *, notebook_seconds: float,
+    def __init__(self, host: Sandbox, submission: Submission, *, notebook_seconds: float,
                  cell_seconds: float, call_seconds: float, max_restarts: int) -> None:
         self.host = host
         self.submission = submission
@@ -54,12 +50,14 @@ class SubmissionRun:
         self.cell_seconds = cell_seconds
         self.call_seconds = call_seconds
         self.max_restarts = max_restarts
-        self.child: Child | None = None
+        self.child: Connection | None = None
+        self.generation = 0  # increases with every child; handles belong to one
         self.notebook = NotebookRun()
         self.skip: set[int] = set()
         self.student_seconds = 0.0
         self.fatal_calls: dict[str, ErrorInfo] = {}
         self.fatal_streak: dict[str, int] = {}
+        self.leftovers = 0  # children after which a process of theirs had to be killed
         self._running_cell: int | None = None
 
     def start(self) -> NotebookRun:
@@ -72,6 +70,7 @@ class SubmissionRun:
         while True:
             self._running_cell = None
             self.child = self.host.spawn()
+            self.generation += 1
             try:
                 self.child.send({"op": "setup", "filename": self.submission.filename,
                                  "source": self.submission.source})
@@ -80,8 +79,7 @@ class SubmissionRun:
                 return
             except ChildDied as died:
                 running = self._running_cell
-                self.child.close()
-                self.child = None
+                self._close_child()
                 if running is None:
                     raise
                 if first:
@@ -99,49 +97,75 @@ class SubmissionRun:
 
     def _expect(self, message: dict, op: str) -> None:
         if message.get("op") != op:
-            raise ChildDied(ErrorInfo("crashed", message=f"it sent {message.get('op')!r} instead of {op!r}"))
+            raise ChildDied(ErrorInfo("crashed", message=f"it sent {clean_text(message.get('op'), 40)!r} "
+                                                         f"instead of {op!r}"))
+
+    def _cell_index(self, message: dict) -> int:
+        index = message.get("index")
+        if type(index) is not int or not 0 <= index < len(self.submission.cells):
+            raise ChildDied(ErrorInfo("crashed", message="it sent a malformed message about a cell"))
+        return index
 
     def _run_cells(self, first: bool) -> None:
         assert self.child is not None
         start = time.monotonic()
         self.child.send({"op": "run_cells", "cells": self.submission.cells, "skip": sorted(self.skip),
-                         "cell_seconds": self.cell_seconds, "cell_timeout": self.cell_seconds,
-                         "total_timeout": self.notebook_seconds})
+                         "cell_timeout": self.cell_seconds, "total_timeout": self.notebook_seconds})
         notebook_deadline = start + self.notebook_seconds + GRACE_SECONDS
         deadline = notebook_deadline
         while True:
             message = self.child.receive(deadline)
             op = message.get("op")
             if op == "cell_started":
-                self._running_cell = int(message["index"])
+                self._running_cell = self._cell_index(message)
                 deadline = min(notebook_deadline, time.monotonic() + self.cell_seconds + GRACE_SECONDS)
             elif op == "cell_done":
+                index = self._cell_index(message)
                 self._running_cell = None
                 deadline = notebook_deadline
+                status = message.get("status")
                 if first:
                     self._record(CellStatus(
-                        index=int(message["index"]), status=str(message.get("status")),
-                        error=_error(message["error"]) if "error" in message else None,
-                        elapsed=_number(message.get("elapsed")), stdout=str(message.get("stdout", ""))))
+                        index=index, status=status if status in CELL_STATUSES else "error",
+                        error=ErrorInfo.from_child(message["error"]) if "error" in message else None,
+                        elapsed=clean_seconds(message.get("elapsed"), self.cell_seconds + GRACE_SECONDS),
+                        stdout=clean_text(message.get("stdout"), 25_000)))
             elif op == "cells_done":
-                names = message.get("names")
-                if first and isinstance(names, dict):
-                    self.notebook.names = {str(k): str(v) for k, v in names.items()}
+                if first:
+                    self.notebook.names = clean_names(message.get("names"))
                 return
             else:
-                raise ChildDied(ErrorInfo("crashed", message=f"it sent an unexpected {op!r} message"))
+                raise ChildDied(ErrorInfo("crashed", message=f"it sent an unexpected {clean_text(op, 40)!r} message"))
 
     def call(self, name: str, args: list, kwargs: dict, *, timeout: float | None = None,
              repeat: int | None = None, return_args: bool = False) -> CallOutcome:
         """Call ``name(*args, **kwargs)`` in the child (``repeat`` times on the same objects)."""
-        if self.fatal_streak.get(name, 0) >= FATAL_CALLS_PER_FUNCTION:
-            return CallOutcome(False, error=ErrorInfo("gave_up", message=self.fatal_calls[name].kind))
+        message: dict[str, Any] = {"op": "call", "name": name}
+        if repeat is not None:
+            message["repeat"] = int(repeat)
+        return self._request(name, message, args, kwargs, timeout, return_args)
+
+    def remote(self, handle: HandleRef, action: str, name: str, args: list, kwargs: dict, *, breaker: str,
+               timeout: float | None = None, return_args: bool = False) -> CallOutcome:
+        """Act on an object kept in the child: ``call`` it, ``getattr`` an attribute, or ``inspect`` it with a
+        trusted inspector. ``breaker`` names the function whose limits and probation the action shares."""
+        if action not in REMOTE_ACTIONS:
+            raise ValueError(f"unknown remote action {action!r}")
+        if handle.generation != self.generation or self.child is None or not self.child.alive:
+            return CallOutcome(False, error=ErrorInfo("lost_handle", message=handle.type_name))
+        message = {"op": "remote", "target": handle, "action": action, "name": name}
+        return self._request(breaker, message, args, kwargs, timeout, return_args)
+
+    def _request(self, breaker: str, message: dict[str, Any], args: list, kwargs: dict, timeout: float | None,
+                 return_args: bool) -> CallOutcome:
+        if self.fatal_streak.get(breaker, 0) >= FATAL_CALLS_PER_FUNCTION:
+            return CallOutcome(False, error=ErrorInfo("gave_up", message=self.fatal_calls[breaker].kind))
         if self.child is None or not self.child.alive:
             if not self._restart():
                 return CallOutcome(False, error=ErrorInfo("gave_up", message="restart"))
         assert self.child is not None
         seconds = self.call_seconds if timeout is None else timeout
-        if self.fatal_streak.get(name, 0) and self.fatal_calls[name].kind == "timeout":
+        if self.fatal_streak.get(breaker, 0) and self.fatal_calls[breaker].kind == "timeout":
             seconds = probation_limit(seconds)
         callbacks: list[Callable] = []
 
@@ -149,35 +173,35 @@ class SubmissionRun:
             callbacks.append(fn)
             return len(callbacks) - 1
 
-        message: dict[str, Any] = {"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs),
-                                   "timeout": seconds, "return_args": return_args}
-        if repeat is not None:
-            message["repeat"] = int(repeat)
+        message.update(args=list(args), kwargs=dict(kwargs), timeout=seconds, return_args=return_args)
         start = time.monotonic()
         deadline = start + seconds + GRACE_SECONDS
+        generation = self.generation
         try:
             self.child.send(message, register)
             while True:
-                reply = self.child.receive(deadline)
+                reply = self.child.receive(deadline, make_handle=lambda i, t, b: HandleRef(i, generation, t, b))
                 if reply.get("op") == "callback":
                     self._answer_callback(reply, callbacks)
                     continue
                 if reply.get("op") != "result":
-                    raise ChildDied(ErrorInfo("crashed", message=f"it sent an unexpected {reply.get('op')!r}"))
+                    raise ChildDied(ErrorInfo("crashed", message=f"it sent an unexpected "
+                                                                 f"{clean_text(reply.get('op'), 40)!r}"))
                 break
         except ChildDied as died:
             self.student_seconds += time.monotonic() - start
-            return self._note(name, CallOutcome(False, error=died.reason, elapsed=time.monotonic() - start,
-                                                limit=seconds))
-        elapsed = _number(reply.get("elapsed"))
+            return self._note(breaker, CallOutcome(False, error=died.reason, elapsed=time.monotonic() - start,
+                                                   limit=seconds))
+        elapsed = min(clean_seconds(reply.get("elapsed"), seconds + GRACE_SECONDS), time.monotonic() - start)
         self.student_seconds += elapsed
+        stdout = clean_text(reply.get("stdout"), 25_000)
         if not reply.get("ok"):
-            return self._note(name, CallOutcome(False, error=_error(reply.get("error")), elapsed=elapsed,
-                                                stdout=str(reply.get("stdout", "")), limit=seconds))
-        self.fatal_streak[name] = 0
+            return self._note(breaker, CallOutcome(False, error=ErrorInfo.from_child(reply.get("error")),
+                                                   elapsed=elapsed, stdout=stdout, limit=seconds))
+        self.fatal_streak[breaker] = 0
         args_after = reply.get("args_after")
         kwargs_after = reply.get("kwargs_after")
-        return CallOutcome(True, value=reply.get("value"), elapsed=elapsed, stdout=str(reply.get("stdout", "")),
+        return CallOutcome(True, value=reply.get("value"), elapsed=elapsed, stdout=stdout,
                            args_after=args_after if isinstance(args_after, list) else None,
                            kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else None)
 
@@ -196,7 +220,7 @@ class SubmissionRun:
         index = request.get("id")
         args = request.get("args") if isinstance(request.get("args"), list) else []
         kwargs = request.get("kwargs") if isinstance(request.get("kwargs"), dict) else {}
-        if not isinstance(index, int) or not 0 <= index < len(callbacks):
+        if type(index) is not int or not 0 <= index < len(callbacks):
             self.child.send({"op": "callback_result", "ok": False, "error": "no such callback"})
             return
         try:
@@ -207,9 +231,7 @@ class SubmissionRun:
         self.child.send({"op": "callback_result", "ok": True, "value": value})
 
     def _restart(self) -> bool:
-        if self.child is not None:
-            self.child.close()
-            self.child = None
+        self._close_child()
         if self.notebook.restarts >= self.max_restarts:
             return False
         self.notebook.restarts += 1
@@ -220,7 +242,11 @@ class SubmissionRun:
             return False
         return True
 
-    def close(self) -> None:
+    def _close_child(self) -> None:
         if self.child is not None:
             self.child.close()
+            self.leftovers += self.child.leftover
             self.child = None
+
+    def close(self) -> None:
+        self._close_child()

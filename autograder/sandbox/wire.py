@@ -3,10 +3,12 @@
 A frame is an 8-byte prefix (magic, header length, buffer count), a JSON header and raw byte
 buffers. Values are JSON trees with tagged nodes for tuples, dicts, arrays, scalars and the few
 objects that must cross the boundary (a NumPy ``Generator`` as its bit-generator state, a callback
-as an integer id, a test's toy model as its name and parameters). Decoding never calls ``pickle``,
-``eval`` or any constructor chosen by the sender: arrays are rebuilt with ``np.frombuffer`` from a
-fixed whitelist of numeric dtypes, and only the child rebuilds toy models (from a fixed registry,
-``autograder.testing.toy_models``); the grader reads them back as ``Opaque``.
+as an integer id, a test's portable model as its name and parameters, an object that stays in the
+child as a handle id). Decoding never calls ``pickle``, ``eval`` or any constructor chosen by the
+sender: arrays are rebuilt with ``np.frombuffer`` from a fixed whitelist of numeric dtypes, only the
+child rebuilds portable models (from the fixed registry ``autograder.models``), and only the child
+resolves a handle id to its object. A frame's size, its header's size and its number of nodes are
+capped before and while decoding, so a hostile peer cannot make the reader hold more than the cap.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import numpy as np
 
 MAGIC = b"AG"
 _PREFIX = struct.Struct("<2sxxII")  # magic, pad, header length, number of buffers
-MAX_HEADER_BYTES = 64 * 1024 * 1024
-MAX_FRAME_BYTES = 512 * 1024 * 1024
+MAX_HEADER_BYTES = 8 * 1024 * 1024
+MAX_BUFFERS = 100_000
+MAX_FRAME_BYTES = 64 * 1024 * 1024
+MAX_NODES = 1_000_000
 MAX_DEPTH = 100
 MAX_REPR = 200
 
@@ -48,6 +52,19 @@ class Opaque:
         return f"<{self.type_name} object: {self.text}>"
 
 
+class HandleRef:
+    """An object that stays in the child: its id there, the child generation it belongs to, and what the
+    child said about its type (untrusted, for messages only)."""
+
+    __slots__ = ("handle_id", "generation", "type_name", "bases")
+
+    def __init__(self, handle_id: int, generation: int = 0, type_name: str = "", bases: tuple[str, ...] = ()) -> None:
+        self.handle_id, self.generation, self.type_name, self.bases = handle_id, generation, type_name, bases
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name or 'object'} in the sandbox>"
+
+
 @dataclass(frozen=True)
 class RngState:
     """A ``numpy.random.Generator`` in transit: the name of its bit generator and its state."""
@@ -57,7 +74,10 @@ class RngState:
 
 
 def _type_name(obj: Any) -> str:
-    cls = type(obj)
+    return _type_name_of(type(obj))
+
+
+def _type_name_of(cls: type) -> str:
     module = getattr(cls, "__module__", "") or ""
     return f"{module}.{cls.__qualname__}" if module not in ("builtins", "") else cls.__qualname__
 
@@ -72,18 +92,17 @@ def _safe_repr(obj: Any) -> str:
 
 def _as_array(obj: Any) -> np.ndarray | None:
     """Convert tensors (NumPy, TensorFlow, Keras, PyTorch, JAX) to an ndarray, or None if it is not one."""
-    module = type(obj).__module__ or ""
+    if not hasattr(obj, "__array__"):
+        return None
     try:
-        if module.startswith("torch"):
+        if (type(obj).__module__ or "").startswith("torch") and hasattr(obj, "detach"):
             obj = obj.detach().cpu()
             if str(obj.dtype) == "torch.bfloat16":
                 obj = obj.float()
             return np.asarray(obj.numpy())
-        if hasattr(obj, "__array__") or module.startswith(("tensorflow", "keras", "jax", "jaxlib")):
-            return np.asarray(obj)
-    except Exception:  # noqa: BLE001 - not convertible: the caller reports it as opaque
+        return np.asarray(obj)
+    except Exception:  # noqa: BLE001 - not convertible: the caller keeps it as an object
         return None
-    return None
 
 
 def _plain_array(arr: np.ndarray) -> np.ndarray | None:
@@ -105,13 +124,16 @@ def _plain_array(arr: np.ndarray) -> np.ndarray | None:
 class Encoder:
     """Turns a value into a JSON-compatible tree plus byte buffers.
 
-    ``callback_ids`` maps a callable to an integer id (grader side); when it is None, callables
-    are opaque (child side).
+    ``register_callback`` gives a callable an integer id (grader side: the child calls back);
+    ``register_handle`` keeps any other object that is not plain data and gives it an id (child side:
+    the grader receives a handle). Without them such objects cross as ``Opaque`` descriptions.
     """
 
-    def __init__(self, register_callback: Callable[[Any], int] | None = None) -> None:
+    def __init__(self, register_callback: Callable[[Any], int] | None = None,
+                 register_handle: Callable[[Any], int] | None = None) -> None:
         self.buffers: list[bytes] = []
         self._register_callback = register_callback
+        self._register_handle = register_handle
 
     def encode(self, obj: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -139,6 +161,8 @@ class Encoder:
             return {"$rng": type(bg).__name__, "state": self.encode(bg.state, depth + 1)}
         if isinstance(obj, RngState):
             return {"$rng": obj.bit_generator, "state": self.encode(obj.state, depth + 1)}
+        if isinstance(obj, HandleRef):
+            return {"$h": obj.handle_id}
         if isinstance(obj, np.generic):
             return self._array(np.asarray(obj), scalar=True, fallback=obj)
         if isinstance(obj, np.ndarray):
@@ -163,12 +187,18 @@ class Encoder:
             return {"$pf": wire_name, "p": self.encode(obj.wire_params(), depth + 1)}
         if self._register_callback is not None and callable(obj):
             return {"$cb": self._register_callback(obj)}
-        return {"$o": _type_name(obj), "r": _safe_repr(obj)}
+        return self._object(obj, _safe_repr(obj))
+
+    def _object(self, obj: Any, text: str) -> Any:
+        if self._register_handle is not None:
+            bases = [_type_name_of(c) for c in type(obj).__mro__[1:4]]
+            return {"$h": self._register_handle(obj), "t": _type_name(obj), "b": bases}
+        return {"$o": _type_name(obj), "r": text}
 
     def _array(self, arr: np.ndarray, scalar: bool, fallback: Any) -> Any:
         plain = _plain_array(np.asarray(arr))
         if plain is None:
-            return {"$o": _type_name(fallback), "r": f"array of dtype {arr.dtype}"}
+            return self._object(fallback, f"array of dtype {arr.dtype}")
         self.buffers.append(plain.tobytes())
         return {"$s" if scalar else "$a": len(self.buffers) - 1, "dt": plain.dtype.str, "sh": list(plain.shape)}
 
@@ -178,15 +208,21 @@ class Decoder:
 
     def __init__(self, buffers: list[bytes], make_callback: Callable[[int], Any] | None = None,
                  make_rng: Callable[[RngState], Any] | None = None,
-                 make_portable: Callable[[str, Any], Any] | None = None) -> None:
+                 make_portable: Callable[[str, Any], Any] | None = None,
+                 make_handle: Callable[[int, str, tuple[str, ...]], Any] | None = None) -> None:
         self.buffers = buffers
         self._make_callback = make_callback
         self._make_rng = make_rng
         self._make_portable = make_portable
+        self._make_handle = make_handle
+        self._nodes = 0
 
     def decode(self, node: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise WireError("value nested too deeply")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise WireError(f"value has more than {MAX_NODES} parts")
         t = type(node)
         if node is None or t in (bool, int, float, str):
             return node
@@ -231,11 +267,17 @@ class Decoder:
         if "$pf" in node:
             name = str(node["$pf"])[:MAX_REPR]
             if self._make_portable is None:
-                return Opaque(name, "a toy model")
+                return Opaque(name, "a portable model")
             try:
                 return self._make_portable(name, self.decode(node.get("p"), depth + 1))
             except (TypeError, ValueError) as exc:
-                raise WireError(f"bad toy model {name!r}") from exc
+                raise WireError(f"bad portable model {name!r}") from exc
+        if "$h" in node:
+            if self._make_handle is None or type(node["$h"]) is not int:
+                raise WireError("unexpected handle")
+            bases = node.get("b")
+            bases = tuple(str(b)[:MAX_REPR] for b in bases[:8]) if type(bases) is list else ()
+            return self._make_handle(node["$h"], str(node.get("t", ""))[:MAX_REPR], bases)
         raise WireError("unknown tag")
 
     def _buffer(self, index: Any) -> bytes:
@@ -265,9 +307,10 @@ def _list(x: Any) -> list:
     return x
 
 
-def pack(message: dict[str, Any], register_callback: Callable[[Any], int] | None = None) -> bytes:
+def pack(message: dict[str, Any], register_callback: Callable[[Any], int] | None = None,
+         register_handle: Callable[[Any], int] | None = None) -> bytes:
     """Encode a message (field names to values) into one frame: a JSON object of encoded values."""
-    enc = Encoder(register_callback)
+    enc = Encoder(register_callback, register_handle)
     tree = {str(k): enc.encode(v) for k, v in message.items()}
     header = json.dumps(tree, separators=(",", ":"), allow_nan=False).encode()
     sizes = [len(b) for b in enc.buffers]
@@ -280,8 +323,10 @@ def read_frame(stream: BinaryIO, limit: int = MAX_FRAME_BYTES) -> tuple[Any, lis
     """Read one frame: the JSON tree and its buffers. Raises EOFError at a clean end of stream."""
     prefix = _read_exact(stream, _PREFIX.size, allow_eof=True)
     magic, header_len, nbuf = _PREFIX.unpack(prefix)
-    if magic != MAGIC or header_len > MAX_HEADER_BYTES or nbuf > 1_000_000:
+    if magic != MAGIC or nbuf > MAX_BUFFERS:
         raise WireError("bad frame prefix")
+    if header_len > min(MAX_HEADER_BYTES, limit):
+        raise WireError(f"message larger than {min(MAX_HEADER_BYTES, limit) // (1024 * 1024)} MiB")
     head = _read_exact(stream, header_len)
     meta, _, header = head.partition(b"\n")
     try:
@@ -298,11 +343,12 @@ def read_frame(stream: BinaryIO, limit: int = MAX_FRAME_BYTES) -> tuple[Any, lis
 
 def unpack(tree: Any, buffers: list[bytes], make_callback: Callable[[int], Any] | None = None,
            make_rng: Callable[[RngState], Any] | None = None,
-           make_portable: Callable[[str, Any], Any] | None = None) -> dict:
+           make_portable: Callable[[str, Any], Any] | None = None,
+           make_handle: Callable[[int, str, tuple[str, ...]], Any] | None = None) -> dict:
     """Decode a frame's tree (a JSON object of encoded values) into a message dict."""
     if type(tree) is not dict:
         raise WireError("a message must be a JSON object")
-    decoder = Decoder(buffers, make_callback, make_rng, make_portable)
+    decoder = Decoder(buffers, make_callback, make_rng, make_portable, make_handle)
     try:
         return {key: decoder.decode(value) for key, value in tree.items()}
     except RecursionError as exc:
@@ -320,3 +366,19 @@ def _read_exact(stream: BinaryIO, n: int, allow_eof: bool = False) -> bytes:
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)
+
+
+class _BytesReader:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def read(self, n: int) -> bytes:
+        chunk = self.data[self.pos:self.pos + n]
+        self.pos += len(chunk)
+        return chunk
+
+
+def unpack_bytes(data: bytes, **hooks: Any) -> dict:
+    """Decode one whole frame held in memory (a datagram of a control or status socket)."""
+    tree, buffers = read_frame(_BytesReader(data))
+    return unpack(tree, buffers, **hooks)

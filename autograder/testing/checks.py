@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograder.sandbox.wire import Opaque, RngState
+from autograder.sandbox.wire import HandleRef, Opaque, RngState
 
 MAX_SHOWN = 6
 
@@ -25,6 +25,10 @@ def show(value: Any) -> str:
         return "rng"
     if isinstance(value, RngState):
         return "rng"
+    if isinstance(value, HandleRef):
+        return repr(value)
+    if hasattr(value, "wire_name") and hasattr(value, "wire_params"):
+        return repr(value)
     if callable(value) and not isinstance(value, (np.ndarray, np.generic)):
         return getattr(value, "__name__", "a function")
     if isinstance(value, (list, tuple)) and len(value) <= MAX_SHOWN and all(
@@ -61,8 +65,8 @@ def result_array(value: Any, call: Call | str, *, kinds: str = "biuf") -> np.nda
     """The student's result as an ndarray of numbers; a clear failure if it is anything else."""
     if value is None:
         raise AssertionError(f"{call} returned None; did you forget a return statement?")
-    if isinstance(value, Opaque):
-        raise AssertionError(f"{call} returned {value.type_name}, which is not an array or a number")
+    if isinstance(value, (Opaque, HandleRef)):
+        raise AssertionError(f"{call} returned {value.type_name or 'an object'}, which is not an array or a number")
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError):
@@ -146,11 +150,13 @@ def check_correct_and_inputs_unchanged(student: Any, reference: Any, call: Call,
 
 
 def check_inputs_unchanged(before: list, after: list, call: Call) -> None:
-    """Arguments as the student's function left them must equal what was passed (rng and callbacks aside)."""
+    """Arguments as the student's function left them must equal what was passed (rng, callbacks, models and
+    handles aside: a model's weights are checked with ``check_model_unchanged``)."""
     if len(after) != len(before):
         raise AssertionError(f"{call}: the arguments could not be read back after the call")
     for i, (b, a) in enumerate(zip(before, after)):
-        if isinstance(b, np.random.Generator) or (callable(b) and not isinstance(b, np.ndarray)):
+        if isinstance(b, (np.random.Generator, HandleRef)) or (callable(b) and not isinstance(b, np.ndarray)) \
+                or hasattr(b, "wire_params"):
             continue
         same = isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and \
             np.array_equal(a, b, equal_nan=True)

@@ -1,8 +1,9 @@
 """What a hidden test holds instead of the student's module: calls become messages to the sandbox.
 
 ``student.softmax_temperature(x, 0.5)`` sends the arguments to the child and returns the result as
-plain data (NumPy arrays, numbers, strings, lists, tuples, dicts). When the student's code fails,
-the call raises a ``StudentError`` whose ``feedback`` is written for the student.
+plain data (NumPy arrays, numbers, strings, lists, tuples, dicts), with a ``Handle``
+(``autograder.testing.remote``) in place of any object that is not plain data. When the student's
+code fails, the call raises a ``StudentError`` whose ``feedback`` is written for the student.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import builtins
 import functools
 from typing import Any
 
+from autograder.sandbox.outcomes import ErrorInfo
 from autograder.sandbox.run import SubmissionRun
-from autograder.sandbox.session import ErrorInfo
+from autograder.sandbox.wire import HandleRef
+from autograder.testing.remote import Handle
 
 
 class StudentError(Exception):
@@ -62,6 +65,10 @@ class StudentCrash(StudentError):
     """The child process died (memory, a signal, ``os._exit``) or could not be restarted."""
 
 
+class SandboxSetupError(StudentError):
+    """The sandbox could not set up the test's arguments (a portable model did not build): not the student's fault."""
+
+
 def describe_failure(function: str, info: ErrorInfo, seconds: float, memory_mb: int,
                      shortened: bool = False) -> StudentError:
     """Build the exception (and its feedback text) for a failed call."""
@@ -97,6 +104,12 @@ def describe_failure(function: str, info: ErrorInfo, seconds: float, memory_mb: 
         return StudentCrash(function, info, f"{function} crashed the process: {detail}")
     if kind == "unencodable":
         return StudentError(function, info, f"{function} returned something that could not be read: {info.message}")
+    if kind == "lost_handle":
+        return StudentCrash(function, info, f"{function}: the object ({info.message or 'returned earlier'}) no longer "
+                                            f"exists, because your notebook's process was restarted after a crash "
+                                            f"or a time-out")
+    if kind == "sandbox":
+        return SandboxSetupError(function, info, f"{function} could not be called: {info.message}")
     if "NotImplementedError" in info.types:
         return NotImplementedStub(function, info, f"{function} is not implemented yet (it raises NotImplementedError)")
     where = _last_frame(info.traceback)
@@ -118,7 +131,7 @@ def _size(mb: int) -> str:
 
 
 class StudentFunction:
-    """A callable stand-in for one of the student's functions."""
+    """A callable stand-in for one of the student's functions (or classes)."""
 
     def __init__(self, run: SubmissionRun, name: str, timeout: float, memory_mb: int) -> None:
         self._run, self.name, self.timeout, self._memory_mb = run, name, timeout, memory_mb
@@ -127,26 +140,50 @@ class StudentFunction:
         """The same function with another time limit (for tests that legitimately take longer)."""
         return StudentFunction(self._run, self.name, seconds, self._memory_mb)
 
+    def _fail(self, label: str, outcome: Any) -> StudentError:
+        assert outcome.error is not None
+        limit = self.timeout if outcome.limit is None else outcome.limit
+        return describe_failure(label, outcome.error, limit, self._memory_mb, limit < self.timeout)
+
     def _outcome(self, args: tuple, kwargs: dict, repeat: int | None, return_args: bool) -> Any:
         outcome = self._run.call(self.name, list(args), kwargs, timeout=self.timeout, repeat=repeat,
                                  return_args=return_args)
         if not outcome.ok:
-            assert outcome.error is not None
-            limit = self.timeout if outcome.limit is None else outcome.limit
-            raise describe_failure(self.name, outcome.error, limit, self._memory_mb, limit < self.timeout)
+            raise self._fail(self.name, outcome)
         return outcome
 
+    def _bind(self, value: Any, label: str) -> Any:
+        """``value`` with every handle the child returned bound to this function (for its limits)."""
+        if type(value) is HandleRef:
+            return Handle(value, self, label)
+        if type(value) is list:
+            return [self._bind(v, label) for v in value]
+        if type(value) is tuple:
+            return tuple(self._bind(v, label) for v in value)
+        if type(value) is dict:
+            return {k: self._bind(v, label) for k, v in value.items()}
+        return value
+
+    def remote(self, handle: Handle, action: str, name: str, args: tuple, kwargs: dict, label: str) -> Any:
+        """Act on an object this function returned (see ``autograder.testing.remote``)."""
+        outcome = self._run.remote(handle, action, name, list(args), kwargs, breaker=self.name, timeout=self.timeout)
+        if not outcome.ok:
+            raise self._fail(label, outcome)
+        return self._bind(outcome.value, label)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._outcome(args, kwargs, None, False).value
+        return self._bind(self._outcome(args, kwargs, None, False).value, f"{self.name}(...)")
 
     def call_and_inputs(self, *args: Any, **kwargs: Any) -> tuple[Any, list, dict]:
         """The result, plus the arguments as the function left them (to check it did not modify them)."""
         outcome = self._outcome(args, kwargs, None, True)
-        return outcome.value, outcome.args_after or [], outcome.kwargs_after or {}
+        label = f"{self.name}(...)"
+        return (self._bind(outcome.value, label), self._bind(outcome.args_after or [], f"an argument of {label}"),
+                self._bind(outcome.kwargs_after or {}, f"an argument of {label}"))
 
     def repeat(self, times: int, *args: Any, **kwargs: Any) -> list:
         """Call ``times`` times inside the sandbox on the same argument objects (an ``rng`` advances)."""
-        return self._outcome(args, kwargs, times, False).value
+        return self._bind(self._outcome(args, kwargs, times, False).value, f"{self.name}(...)")
 
 
 class Student:

@@ -21,7 +21,8 @@ import pytest
 
 from autograder.config import Assignment, AssignmentPaths, Limits
 from autograder.sandbox.run import SubmissionRun
-from autograder.sandbox.session import ChildDied, NotebookRun, SandboxHost
+from autograder.sandbox.hosts import Sandbox
+from autograder.sandbox.outcomes import ChildDied, NotebookRun
 from autograder.scoring.results import SubmissionResult, TestOutcome, score
 from autograder.submission.discover import Job
 from autograder.submission.load import LoadError, load_submission
@@ -72,7 +73,7 @@ def load_reference(paths: AssignmentPaths) -> ModuleType:
 class GradingSession:
     """The pytest plugin object that drives a batch."""
 
-    def __init__(self, paths: AssignmentPaths, assignment: Assignment, limits: Limits, host: SandboxHost,
+    def __init__(self, paths: AssignmentPaths, assignment: Assignment, limits: Limits, host: Sandbox,
                  jobs: Iterable[Job], on_result: Callable[[SubmissionResult], None]) -> None:
         self.paths, self.assignment, self.limits, self.host = paths, assignment, limits, host
         self.jobs = jobs
@@ -244,7 +245,7 @@ def _line_of(tb: str) -> str:
     return f" ({last.split(', ', 1)[1].split(', in')[0]})" if ", line" in last else ""
 
 
-def run_batch(paths: AssignmentPaths, assignment: Assignment, limits: Limits, host: SandboxHost,
+def run_batch(paths: AssignmentPaths, assignment: Assignment, limits: Limits, host: Sandbox,
               jobs: Iterable[Job], on_result: Callable[[SubmissionResult], None]) -> None:
     """Grade every job with one pytest session; raises AuthorError if the tests cannot be collected."""
     session = GradingSession(paths, assignment, limits, host, jobs, on_result)

@@ -29,7 +29,7 @@ import pytest
 
 from autograder.sandbox import wire
 from autograder.sandbox.child import make_rng
-from autograder.sandbox.session import ErrorInfo
+from autograder.sandbox.outcomes import ErrorInfo
 from autograder import models as toy_models
 from autograder.testing.plugin import MARKERS
 from autograder.testing.proxy import StudentError, describe_failure

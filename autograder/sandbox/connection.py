@@ -1,0 +1,188 @@
+"""The grader's side of one sandboxed child: its data channel and its supervisor's status channel.
+
+Two sockets per child. On the data channel the child answers requests; everything it sends is
+read within the request's deadline (the deadline bounds the whole message, however slowly it
+arrives) and up to a size cap. The status channel belongs to the child's supervisor (the middle
+process the sandbox host forked, which the student's code cannot reach): it reports the child's
+exit status and kills the child on request. The grader holds the supervisor's pidfd and signals
+nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import shutil
+import time
+from typing import Any, Callable
+
+from autograder.sandbox import wire
+from autograder.sandbox.outcomes import ChildDied, ErrorInfo
+from autograder.sandbox.process import ProcessHandle, clear_uid
+
+KILL_WAIT_SECONDS = 1.0
+READ_CHUNK = 1 << 20
+
+
+class DeadlineReader:
+    """A socket reader whose every read gives up at one absolute deadline (``socket.timeout``)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.deadline = 0.0
+        self.buffer = bytearray()
+
+    def read(self, n: int) -> bytes:
+        if not self.buffer:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise socket.timeout("deadline")
+            self.sock.settimeout(remaining)
+            chunk = self.sock.recv(max(n, READ_CHUNK) if n < READ_CHUNK else n)
+            if not chunk:
+                return b""
+            self.buffer += chunk
+        out = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return out
+
+
+class Connection:
+    """One child: requests go out on the data channel; replies, deaths and timeouts come back."""
+
+    def __init__(self, data: socket.socket, status: socket.socket, supervisor: ProcessHandle, max_bytes: int,
+                 workdir: str, uid: int, owns_uid: bool) -> None:
+        self.data = data
+        self.status = status
+        self.reader = DeadlineReader(data)
+        self.supervisor = supervisor
+        self.max_bytes = max_bytes
+        self.workdir = workdir
+        self.uid = uid
+        self.owns_uid = owns_uid  # root without a user namespace: the uid is this child's alone
+        self.exit_status: int | None = None
+        self.alive = True
+        self.killed_by_us = False
+        self.leftover = False  # a process of the child's uid survived its end
+        self.on_close: Callable[[], None] | None = None
+
+    def send(self, message: dict, register_callback: Callable[[Any], int] | None = None) -> None:
+        try:
+            frame = wire.pack(message, register_callback)
+            self.data.settimeout(30.0)
+            self.data.sendall(frame)
+        except OSError as exc:
+            self._died()
+            raise ChildDied(self.death_reason()) from exc
+
+    def receive(self, deadline: float, make_callback: Any = None, make_handle: Any = None) -> dict:
+        """The child's next message; raises ChildDied on its death, a bad message or the deadline."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                raise ChildDied(ErrorInfo("timeout"))
+            if not self.reader.buffer:
+                ready = select.select([self.data, self.status], [], [], remaining)[0]
+                if self.status in ready and self._read_status():
+                    self._died()
+                    raise ChildDied(self.death_reason())
+                if self.data not in ready:
+                    continue
+            self.reader.deadline = deadline
+            try:
+                tree, buffers = wire.read_frame(self.reader, self.max_bytes)
+                return wire.unpack(tree, buffers, make_callback, make_handle=make_handle)
+            except (socket.timeout, TimeoutError):
+                self.kill()
+                raise ChildDied(ErrorInfo("timeout")) from None
+            except (EOFError, OSError, wire.WireError, ValueError, TypeError) as exc:
+                self._died()
+                reason = self.death_reason()
+                if isinstance(exc, wire.WireError) and reason.kind == "crashed" and not reason.message:
+                    reason.message = f"it sent a message that could not be read ({exc})"
+                raise ChildDied(reason) from None
+
+    def _read_status(self) -> bool:
+        """Read the supervisor's message; True once the child has exited (or the supervisor is gone)."""
+        try:
+            data = self.status.recv(4096)
+        except OSError:
+            return True
+        if not data:
+            return True
+        try:
+            message = wire.unpack_bytes(data)
+        except (wire.WireError, EOFError):
+            return False
+        if message.get("op") == "exited" and isinstance(message.get("status"), int):
+            self.exit_status = message["status"]
+            return True
+        return False
+
+    def _died(self) -> None:
+        """The child is gone (or talks nonsense): learn its exit status if it comes soon, then make sure."""
+        if self.alive:
+            deadline = time.monotonic() + 2.0
+            while self.exit_status is None and time.monotonic() < deadline:
+                if not select.select([self.status], [], [], max(deadline - time.monotonic(), 0))[0]:
+                    break
+                if self._read_status():
+                    break
+        self.kill()
+
+    def death_reason(self) -> ErrorInfo:
+        status = self.exit_status
+        if status is None:
+            return ErrorInfo("crashed", message="")
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            if sig == signal.SIGXCPU:
+                return ErrorInfo("cpu", message="it used up its CPU time")
+            if sig == signal.SIGKILL and self.killed_by_us:
+                return ErrorInfo("timeout")
+            if sig == signal.SIGKILL:
+                return ErrorInfo("crashed", message="it was killed (SIGKILL), often because it ran out of memory")
+            return ErrorInfo("crashed", message=f"it crashed with signal {signal.Signals(sig).name}")
+        code = os.WEXITSTATUS(status)
+        return ErrorInfo("exit", message=f"it exited the process (exit code {code})")
+
+    def kill(self) -> None:
+        """End the child and everything it started: its supervisor kills it (process 1 of its PID
+        namespace, or its process group), and if the supervisor does not report within a second,
+        the supervisor itself is killed, which takes the child with it."""
+        if self.alive:
+            self.killed_by_us = True
+        self.alive = False
+        if self.exit_status is None and self.supervisor.alive():
+            try:
+                self.status.send(wire.pack({"op": "kill"}))
+            except OSError:
+                pass
+            deadline = time.monotonic() + KILL_WAIT_SECONDS
+            while self.exit_status is None and time.monotonic() < deadline:
+                if not select.select([self.status], [], [], max(deadline - time.monotonic(), 0))[0]:
+                    break
+                if self._read_status():
+                    break
+        self.supervisor.kill()
+
+    def close(self) -> None:
+        """Kill the child, wait for its supervisor, and check that nothing of it is left."""
+        self.kill()
+        self.supervisor.wait(KILL_WAIT_SECONDS)
+        self.supervisor.close()
+        for sock in (self.data, self.status):
+            try:
+                sock.close()
+            except OSError:
+                pass
+        if self.owns_uid:
+            self.leftover = not clear_uid(self.uid)
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.on_close is not None:
+            self.on_close()
+
