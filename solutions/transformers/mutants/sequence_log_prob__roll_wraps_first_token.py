@@ -1,0 +1,13 @@
+# Shifts the targets with torch.roll, so the last position also scores the first token x_0 (wrapped around).
+import numpy as np
+import torch
+
+
+def sequence_log_prob(model, input_ids):
+    ids = torch.as_tensor(np.asarray(input_ids), dtype=torch.long).reshape(1, -1)
+    if ids.shape[1] < 2:
+        return 0.0
+    with torch.no_grad():
+        log_probs = torch.log_softmax(model(ids).logits[0].double(), dim=-1)
+    targets = torch.roll(ids[0], -1)
+    return float(log_probs.gather(-1, targets[:, None]).sum())

@@ -1,0 +1,16 @@
+# Writes -inf into the caller's array (np.asarray does not copy) instead of into a new one.
+import numpy as np
+
+
+def top_p_filter(logits, p):
+    if not 0 < p <= 1:
+        raise ValueError("p must lie in (0, 1]")
+    x = np.asarray(logits, dtype=np.float64)
+    if p == 1:
+        return x
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    probs = e / np.sum(e, axis=-1, keepdims=True)
+    above = np.array([[probs_row[row > v].sum() for v in row] for row, probs_row in
+                      zip(x.reshape(-1, x.shape[-1]), probs.reshape(-1, x.shape[-1]))]).reshape(x.shape)
+    x[above >= p] = -np.inf
+    return x
