@@ -1,0 +1,13 @@
+# Returns the gradient of the negative loss (the descent direction) instead of the gradient of the loss.
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def input_gradient(model, images, labels):
+    x = tf.constant(np.array(images, dtype=np.float32))
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = -loss_fn(np.asarray(labels), model(x, training=False))
+    return tape.gradient(loss, x).numpy()
