@@ -1,13 +1,16 @@
-# Two commands: `make demo` grades the bundled examples, `make test` runs the test suite.
-# Both create the virtualenv (.venv) from pyproject.toml and constraints.txt when needed.
+# Two commands are all a fresh machine needs: `make demo` grades the bundled examples of every assignment
+# into a gradebook and report, `make test` runs the checks and the test suite. Both create the virtualenv
+# (.venv) from pyproject.toml and constraints.txt when needed. The others: `make audit` (every assignment's
+# hidden tests proven), `make gradescope` (the zips), `make bench` (the speed figures), `make lint`.
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/demo
+ASSIGNMENTS = $$($(BIN)/autograder list)
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test lint clean audit gradescope bench
 
 setup: $(STAMP)
 
@@ -15,41 +18,44 @@ $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e .
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	@for a in text_generation style_transfer autoencoders; do \
-		$(BIN)/autograder grade examples/$$a --assignment $$a --out $(OUT)/$$a || exit 1; \
+	@for a in $(ASSIGNMENTS); do \
+		$(BIN)/autograder grade examples/$$a --assignment $$a --out $(OUT)/$$a --no-progress || exit 1; \
 	done
-	@echo "Results: $(OUT)/<assignment>/grades.csv and $(OUT)/<assignment>/<submission>/results.json"
+	@echo "Results: $(OUT)/<assignment>/grades.csv, report.html and <submission>/results.json"
 
-test: $(STAMP)
+# The layers (import-linter contracts in pyproject.toml), lint and types, then the suite.
+lint: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check autograder tests bench
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) out
 
 # `make audit`: `autograder audit` for every assignment (reference under AUDIT_RUNS seeds, untouched
-# notebook, mutants, alternatives); reports in out/audit/<assignment>/audit.html; fails if any audit fails.
+# notebook, mutants, alternatives, clause table); reports in out/audit/<assignment>/audit.html.
 AUDIT_RUNS ?= 20
-.PHONY: audit
 audit: $(STAMP)
-	@status=0; for a in text_generation style_transfer autoencoders; do \
+	@status=0; for a in $(ASSIGNMENTS); do \
 		$(BIN)/autograder audit $$a --runs $(AUDIT_RUNS) --out out/audit/$$a || status=1; \
 	done; exit $$status
 
 # `make gradescope`: dist/<assignment>-autograder.zip (upload to Gradescope) and dist/<assignment>-student.zip.
-.PHONY: gradescope
 gradescope: $(STAMP)
-	@for a in text_generation style_transfer autoencoders; do \
+	@for a in $(ASSIGNMENTS); do \
 		$(BIN)/autograder package $$a --out dist || exit 1; \
 	done
 
 # `make bench`: generate a class of notebooks, grade it with `autograder grade` and with an equivalent
-# `otter run` loop, then 300 submissions of all three assignments; report in bench/results/latest.txt.
+# `otter run` loop, then 300 submissions of three assignments; report in bench/results/latest.txt.
 # BENCH_ARGS=--quick for a short try (N=20).
 BENCH_ARGS ?=
-.PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,4 +1,4 @@
-"""The ``autograder`` command line: one module per command in ``autograder/commands/``."""
+"""The ``autograder`` command line: it only parses and prints; one module per command in ``commands/``."""
 
 from __future__ import annotations
 
@@ -7,16 +7,22 @@ import importlib
 import sys
 from pathlib import Path
 
-COMMANDS = ("grade", "package", "audit", "export")
+COMMANDS = ("grade", "export", "audit", "package", "list")
+
+
+def config_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--config", type=Path, default=default, metavar="PATH",
+                        help="grading_config.yaml (default: found from the working directory upwards)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description="Grade Generative Networks notebooks.")
-    parser.add_argument("--config", type=Path, default=None,
-                        help="grading_config.yaml (default: found from the working directory upwards)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    config_option(parser, None)
+    common = argparse.ArgumentParser(add_help=False)
+    config_option(common, argparse.SUPPRESS)  # also accepted after the command, where people type it
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"autograder.commands.{name}").add_parser(sub)
+        importlib.import_module(f"autograder.commands.{name}").add_parser(sub, [common])
     return parser
 
 
@@ -26,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        return int(args.run(args))
     except (ConfigError, AuthorError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -35,6 +35,7 @@ class Limits(Strict):
     tmp_mb: int = Field(128, gt=0, description="size of the child's private /tmp")
     processes: int = Field(256, gt=0, description="processes and threads the student's code may run")
     restarts: int = Field(8, ge=0, description="times a dead child is restarted for later tests")
+    result_mb: int = Field(32, gt=0, le=512, description="largest message (a call's result) a child may send back")
 
 
 class LatePolicy(Strict):
@@ -126,7 +127,8 @@ def find_config(start: Path | None = None) -> Path:
     for d in (here, *here.parents):
         if (d / CONFIG_NAME).is_file():
             return d / CONFIG_NAME
-    raise ConfigError(f"no {CONFIG_NAME} found in {here} or its parents")
+    raise ConfigError(f"no {CONFIG_NAME} found in {here} or its parents: run autograder inside the course "
+                      f"project, or give the file with --config PATH (before or after the command)")
 
 
 def load_config(path: Path | None = None) -> tuple[Config, Path]:

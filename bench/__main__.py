@@ -18,8 +18,8 @@ from importlib import metadata
 from pathlib import Path
 
 from bench import corpus, otter_loop, ours, report
-from bench.profile import summary as profile_summary
 from bench.otter_zip import build_zip
+from bench.profile import summary as profile_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"

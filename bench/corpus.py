@@ -17,9 +17,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.authoring.variants import alternatives, mutants, variant_source
+from autograder.audit.variants import alternatives, mutants, variant_source
 from autograder.config import AssignmentPaths, assignment, load_config
-
 from bench.cells import split_source, with_infinite_loop
 
 IMPORT_CELLS = (

@@ -14,10 +14,10 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from bench.otter_zip import otter_env
 from bench.procmem import TreeSampler, descendants

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from autograder.gradebook.status import TIMEOUT_PHRASE
-
 from bench.procmem import TreeSampler
 
 
@@ -100,7 +98,7 @@ def read_results(out: Path) -> list[Graded]:
     for path in sorted(out.glob("*/results.json")):
         data = json.loads(path.read_text())
         sec = data["extra_data"]["seconds"]
-        timed = any(t.get("status") == "failed" and TIMEOUT_PHRASE in (t.get("output") or "")
+        timed = any(t.get("status") == "failed" and (t.get("extra_data") or {}).get("failure") == "timeout"
                     for t in data.get("tests", []))
         hidden = {t["extra_data"]["test_id"].removeprefix("hidden/"): t.get("status") == "passed"
                   for t in data.get("tests", []) if t.get("extra_data", {}).get("test_id", "").startswith("hidden/")}

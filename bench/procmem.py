@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 INTERVAL = 0.2
 
@@ -85,7 +85,7 @@ class TreeSampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._t0 = time.monotonic()
 
-    def start(self) -> "TreeSampler":
+    def start(self) -> TreeSampler:
         self._thread.start()
         return self
 
@@ -99,7 +99,7 @@ class TreeSampler:
             self.samples.append(MemorySample(time.monotonic() - self._t0, pss, rss, len(pids)))
             self._stop.wait(INTERVAL)
 
-    def stop(self) -> "TreeSampler":
+    def stop(self) -> TreeSampler:
         self._stop.set()
         self._thread.join()
         return self

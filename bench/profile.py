@@ -11,12 +11,13 @@ import json
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 T0 = time.monotonic()
 from autograder.config import AssignmentPaths, assignment, limits_for, load_config  # noqa: E402
-from autograder.grading import sandbox_settings  # noqa: E402
+from autograder.grading.pool import sandbox_settings  # noqa: E402
 from autograder.sandbox import run as sandbox_run  # noqa: E402
 from autograder.sandbox.hosts import ForkServer, open_sandbox  # noqa: E402
 from autograder.submission.discover import Job  # noqa: E402

@@ -18,7 +18,7 @@ from hypothesis import settings
 from autograder.audit.report import AuditReport
 from autograder.audit.run import audit
 from autograder.config import AssignmentPaths, load_config
-from autograder.grading import grade
+from autograder.grading.batch import grade_batch
 from autograder.scoring.results import SubmissionResult
 
 # The suite's own property tests draw the same examples on every run (CI never fails on a new draw);
@@ -38,7 +38,7 @@ def paths_for(name: str) -> AssignmentPaths:
 
 def grade_dir(name: str, submissions: Path, out: Path, workers: int = 2) -> dict[str, SubmissionResult]:
     """Grade every file in ``submissions`` with the real engine; results by key."""
-    results = grade(ROOT / "grading_config.yaml", name, [submissions], out, workers=workers)
+    results = grade_batch(ROOT / "grading_config.yaml", name, [submissions], out, workers=workers).results
     return {r.submission: r for r in results}
 
 

@@ -5,16 +5,17 @@ identities from every LMS (names with commas, non-ASCII names), some submissions
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from autograder.config import Assignment, LatePolicy, Question
 from autograder.gradebook.model import StudentIdentity
 from autograder.gradebook.store import Gradebook, ResultKey, SubmissionRecord
-from autograder.scoring.results import SubmissionResult, TestOutcome, score
+from autograder.scoring.results import SubmissionResult, score_tests
+from autograder.testing.outcome import TestOutcome
 
 ASSIGNMENT = "style_transfer"
-DUE = datetime(2024, 3, 2, 20, 0, tzinfo=timezone.utc)
+DUE = datetime(2024, 3, 2, 20, 0, tzinfo=UTC)
 SPEC = Assignment(title="Neural style transfer",
                   questions={"gram_matrix": Question(points=4, title="Gram matrix"),
                              "style_loss": Question(points=3, title="Style loss"),
@@ -83,7 +84,7 @@ def result_for(key: str, rng: random.Random) -> SubmissionResult:
                 outcomes.append(TestOutcome(test_id, f"{question}: {test_id.split('::')[1]}", question, 1.0,
                                             visibility, test_id.startswith("public/"), passed,
                                             "passed" if passed else template.format(a=a, b=b, x=x)))
-    tests, questions = score(outcomes, SPEC)
+    tests, questions = score_tests(outcomes, SPEC)
     return SubmissionResult(key, f"{key}.ipynb", ASSIGNMENT, tests, questions)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from decimal import Decimal
 
 import pytest
-
 from conftest import ASSIGNMENTS
 
 
@@ -39,19 +40,39 @@ def test_examples_full_partial_and_broken(corpus, name):
     assert broken.error or broken.messages, "a broken submission must say what went wrong"
 
 
+def exact_sum(values) -> Decimal:
+    return sum((Decimal(str(v)) for v in values), Decimal(0))
+
+
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_results_json_follows_gradescope_schema(corpus, name):
+def test_results_json_follows_gradescope_schema_and_its_numbers_add_up_exactly(corpus, name):
     c = corpus(name)
-    for path in c.out.glob("*/results.json"):
+    paths = sorted(c.out.glob("*/results.json"))
+    assert sorted(p.parent.name for p in paths) == sorted(c.results), "one results.json per submission"
+    for path in paths:
         data = json.loads(path.read_text())
         assert isinstance(data["score"], (int, float)) and isinstance(data["tests"], list)
         for t in data["tests"]:
             assert isinstance(t["name"], str) and isinstance(t["output"], str)
             assert t["visibility"] in ("visible", "hidden", "after_due_date", "after_published")
             if "score" in t:
-                assert 0 <= t["score"] <= t["max_score"] + 1e-9
-        total = sum(t.get("score", 0) for t in data["tests"])
-        assert abs(total - data["score"]) < 1e-3
+                assert 0 <= t["score"] <= t["max_score"]
+        assert exact_sum(t.get("score", 0) for t in data["tests"]) == Decimal(str(data["score"]))
+        assert exact_sum(t.get("max_score", 0) for t in data["tests"]) == Decimal(str(data["extra_data"]["max_total"]))
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_full_marks_are_exactly_the_sum_of_the_tests_everywhere(corpus, name):
+    """A full-marks submission: score == sum(max_score) in results.json, total == max_total in grades.csv, and
+    each question's tests add up to its points as written in grading_config.yaml."""
+    c = corpus(name)
+    data = json.loads((c.out / "reference" / "results.json").read_text())
+    assert Decimal(str(data["score"])) == exact_sum(t["max_score"] for t in data["tests"] if "max_score" in t)
+    for q, spec in c.config.questions.items():
+        tests = [t for t in data["tests"] if t.get("extra_data", {}).get("question") == q]
+        assert exact_sum(t["max_score"] for t in tests) == Decimal(str(spec.points)), q
+    row = next(r for r in csv.DictReader((c.out / "grades.csv").open()) if r["submission"] == "reference")
+    assert row["total"] == row["max_total"] and Decimal(row["total"]) == Decimal(str(data["score"]))
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)

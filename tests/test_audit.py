@@ -21,18 +21,25 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from autograder.audit.html import render_html
-from autograder.audit.text import CHECKS, render_text
-from autograder.cli import main
-from autograder.grading import GradingPool
-from autograder.submission.discover import Job
+import yaml
 from conftest import AUDIT_RUNS
+
+from autograder.audit.clauses import CLAUSE_CHECKS, clause_findings, clause_table
+from autograder.audit.html import render_html
+from autograder.audit.matrix import Matrix, MutantVerdict
+from autograder.audit.matrix import TestInfo as RowInfo
+from autograder.audit.text import CHECKS, render_text
+from autograder.audit.variants import Variant
+from autograder.cli import main
+from autograder.grading.pool import GradingPool
+from autograder.scoring.results import QuestionResult, SubmissionResult
+from autograder.submission.discover import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "grading_config.yaml"
 RUNS = AUDIT_RUNS
 WORKERS = 2
+CLAUSE_CHECK = next(label for label, names in CHECKS if names == CLAUSE_CHECKS)
 
 
 @pytest.mark.parametrize("name", list(RUNS))
@@ -55,6 +62,125 @@ def test_report_shows_every_test_and_mutant(audited, name):
     for t in report.matrix.tests:
         assert t.test_id in html
     assert "<script" not in html and "http" not in html.replace("http-equiv", ""), "audit.html must be self-contained"
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_every_clause_is_proven(audited, name):
+    """clauses.yaml: every question has clauses, every clause's mutants are caught by a test of its question and
+    its alternatives score the maximum, and every mutant file is listed by some clause"""
+    report = audited(name)
+    table = report.clauses
+    assert table is not None and table.rows and not table.problems, table and table.problems
+    assert {r.clause.question for r in table.rows} == set(report.questions)
+    for row in table.rows:
+        assert row.mutants or row.alternatives, row.clause.id
+        assert all(m.caught and m.failing for m in row.mutants), row
+        assert all(a.full for a in row.alternatives), row
+    assert not table.unlisted
+    assert not [f for f in report.findings if f.check in CLAUSE_CHECKS or f.check == "clause-unlisted"]
+    text, html = render_text(report), render_html(report)
+    for row in table.rows:
+        assert f"  {row.clause.id}\n" in text and row.clause.id in html
+
+
+# ---- the clause checks on a synthetic grading ---------------------------------------------------------------
+
+CAUGHT, ESCAPES = "kl_divergence__positive_half", "kl_divergence__keepdims"
+KL_TESTS = [RowInfo(f"hidden/test_kl_divergence.py::{t}", t, "kl_divergence", False)
+            for t in ("test_sign", "test_shape")]
+CLAUSES = """clauses:
+  - id: kl_divergence.formula
+    question: kl_divergence
+    text: "the formula"
+    mutants: [kl_divergence__positive_half]
+    alternatives: [float32_numpy]
+"""
+
+
+def scored(score: float, max_score: float = 3.0) -> SubmissionResult:
+    return SubmissionResult("s", "s.py", "autoencoders",
+                            questions=[QuestionResult("kl_divergence", score, max_score, 0, 2)])
+
+
+def synthetic_table(tmp_path: Path, clauses: str | None, alternative_score: float = 3.0):
+    """The clause table of a grading where ``CAUGHT`` fails one test of its question and ``ESCAPES`` none."""
+    (tmp_path / "mutants").mkdir(exist_ok=True)
+    (tmp_path / "alternatives").mkdir(exist_ok=True)
+    for stem in (CAUGHT, ESCAPES):
+        (tmp_path / "mutants" / f"{stem}.py").write_text("# a mistake\n")
+    (tmp_path / "alternatives" / "float32_numpy.py").write_text("# float32\n")
+    if clauses is not None:
+        (tmp_path / "clauses.yaml").write_text(clauses)
+    caught = MutantVerdict(Variant(tmp_path / "mutants" / f"{CAUGHT}.py", "kl_divergence", "positive_half"), "",
+                           failed={KL_TESTS[0].test_id: "wrong sign"}, lost={"kl_divergence": (1.5, 3.0)})
+    escapes = MutantVerdict(Variant(tmp_path / "mutants" / f"{ESCAPES}.py", "kl_divergence", "keepdims"), "")
+    return clause_table(tmp_path / "clauses.yaml", ["kl_divergence"], Matrix(KL_TESTS, [caught, escapes]),
+                        {"float32_numpy": scored(alternative_score)}, tmp_path / "mutants", tmp_path / "alternatives")
+
+
+def errors(table) -> list[tuple[str, str, str]]:
+    return [(f.check, f.subject, f.message) for f in clause_findings(table) if f.level == "error"]
+
+
+def test_clauses_pass_when_every_mutant_is_caught_and_every_alternative_scores(tmp_path):
+    table = synthetic_table(tmp_path, CLAUSES)
+    assert errors(table) == []
+    (row,) = table.rows
+    assert row.mutants[0].caught and row.mutants[0].failing == (KL_TESTS[0].test_id,)
+    assert row.alternatives[0].full and row.alternatives[0].score == "3/3"
+    assert [(f.level, f.check, f.subject) for f in clause_findings(table)] == [
+        ("warning", "clause-unlisted", f"mutants/{ESCAPES}.py")]
+
+
+def test_missing_clause_file_fails(tmp_path):
+    assert [(c, s) for c, s, _ in errors(synthetic_table(tmp_path, None))] == [("clauses", "clauses.yaml")]
+
+
+def test_clause_without_mutant_or_alternative_fails(tmp_path):
+    clauses = CLAUSES + '  - id: kl_divergence.shape\n    question: kl_divergence\n    text: "shape (B,)"\n'
+    assert [(c, s) for c, s, _ in errors(synthetic_table(tmp_path, clauses))] == [
+        ("clause-empty", "kl_divergence.shape")]
+
+
+def test_listed_mutant_or_alternative_that_does_not_exist_fails(tmp_path):
+    clauses = CLAUSES.replace("[kl_divergence__positive_half]", "[kl_divergence__positive_half, kl_divergence__gone]")
+    clauses = clauses.replace("[float32_numpy]", "[float32_numpy, tensorflow]")
+    found = errors(synthetic_table(tmp_path, clauses))
+    assert [(c, s) for c, s, _ in found] == [("clause-unknown-file", "kl_divergence.formula")] * 2
+    assert "mutants/kl_divergence__gone.py" in found[0][2] and "alternatives/tensorflow.py" in found[1][2]
+
+
+def test_listed_mutant_no_test_catches_fails(tmp_path):
+    clauses = CLAUSES.replace("[kl_divergence__positive_half]", f"[kl_divergence__positive_half, {ESCAPES}]")
+    (found,) = errors(synthetic_table(tmp_path, clauses))
+    assert found[:2] == ("clause-escapes", "kl_divergence.formula")
+    assert ESCAPES in found[2] and "the formula" in found[2]
+
+
+def test_listed_alternative_below_full_marks_fails(tmp_path):
+    (found,) = errors(synthetic_table(tmp_path, CLAUSES, alternative_score=2.0))
+    assert found[:2] == ("clause-alternative", "kl_divergence.formula") and "2/3" in found[2]
+
+
+@pytest.mark.parametrize(("entry", "problem"), [
+    ('  - id: x.y\n    question: kl_divergence\n    mutants: [a]\n', "entry 2 (x.y): text: field required"),
+    ('  - id: kl_divergence.formula\n    question: kl_divergence\n    text: t\n    mutants: [a]\n',
+     "entry 2 (kl_divergence.formula): the id 'kl_divergence.formula' repeats"),
+    ('  - id: x.y\n    question: kl_divergnce\n    text: t\n    mutants: [a]\n',
+     "entry 2 (x.y): question 'kl_divergnce' is not one of kl_divergence"),
+    ('  - id: x.y\n    question: kl_divergence\n    text: t\n    mutant: [a]\n',
+     "entry 2 (x.y): mutant: extra inputs are not permitted"),
+    ('  - just a string\n', "entry 2: is not a mapping"),
+], ids=["no-text", "repeated-id", "unknown-question", "unknown-key", "not-a-mapping"])
+def test_malformed_entries_fail_naming_the_entry(tmp_path, entry, problem):
+    table = synthetic_table(tmp_path, CLAUSES + entry)
+    assert [m for c, _, m in errors(table) if c == "clauses"] == [problem]
+    assert [r.clause.id for r in table.rows] == ["kl_divergence.formula"], "the valid entries are still checked"
+
+
+def test_unreadable_clause_file_fails(tmp_path):
+    (found,) = errors(synthetic_table(tmp_path, "clauses: [unclosed\n"))
+    assert found[0] == "clauses" and "cannot be read" in found[2]
 
 
 # ---- a broken project ---------------------------------------------------------------------------
@@ -118,7 +244,18 @@ def broken_project(tmp_path_factory) -> Path:
             path.unlink()
     for bad in BAD_NAMES:
         shutil.copy(mutants / "kl_divergence__positive_half.py", mutants / bad)
+    keep_clauses_of(root / "solutions" / "autoencoders" / "clauses.yaml", {m.removesuffix(".py") for m in KEPT_MUTANTS})
     return root
+
+
+def keep_clauses_of(path: Path, mutants: set[str]) -> None:
+    """Keep only the clauses that list one of ``mutants`` (and only those mutants, no alternatives)."""
+    clauses = yaml.safe_load(path.read_text())["clauses"]
+    kept = [{**c, "mutants": [m for m in c["mutants"] if m in mutants]} for c in clauses
+            if set(c.get("mutants", [])) & mutants]
+    for c in kept:
+        c.pop("alternatives", None)
+    path.write_text(yaml.safe_dump({"clauses": kept}, sort_keys=False))
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +315,18 @@ def test_only_the_planted_problems_fail_it(broken_audit):
     assert failing == ["reference under every run seed: no false failure",
                        "mutant files are named <question>__<mistake>.py",
                        "every mutant loses points on its own question, and only there",
-                       "flag: mutants no test catches"], failing
+                       "flag: mutants no test catches",
+                       CLAUSE_CHECK], failing
+
+
+def test_the_clause_of_the_escaping_mutant_fails(broken_audit):
+    _, out = broken_audit
+    clauses = section(out, CLAUSE_CHECK)
+    assert clauses.lstrip().startswith("FAIL"), clauses
+    assert f"vae_sample.default_rng_when_none: mutant {ESCAPING_MUTANT.removesuffix('.py')} keeps full marks" in clauses
+    assert len(clauses.splitlines()) == 2, "only that clause fails"
+    table = out.split("clause table", 1)[1].split("checks and flags", 1)[0]
+    assert f"{ESCAPING_MUTANT.removesuffix('.py')} -> ESCAPES (no test fails)" in table
 
 
 def test_html_report_is_written(broken_audit, broken_project):
@@ -220,7 +368,7 @@ def test_pool_seed_sets_the_childs_hash_seed_and_global_rngs(tmp_path, monkeypat
         result = pool.grade_one(Job(submission, "probe"))
     assert result.total == result.max_total, [t.output for t in result.tests if not t.passed]
     expected = subprocess.run(
-        [sys.executable, "-c", "import json, random, numpy as np; random.seed(%d); np.random.seed(%d); "
-         "print(json.dumps([hash('generative networks'), random.random(), float(np.random.random())]))"
-         % (seed, seed)], env={**os.environ, "PYTHONHASHSEED": str(seed)}, capture_output=True, text=True, check=True)
+        [sys.executable, "-c", f"import json, random, numpy as np; random.seed({seed}); np.random.seed({seed}); "
+         "print(json.dumps([hash('generative networks'), random.random(), float(np.random.random())]))"],
+        env={**os.environ, "PYTHONHASHSEED": str(seed)}, capture_output=True, text=True, check=True)
     assert json.loads(out.read_text()) == json.loads(expected.stdout)

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lms_downloads import BROKEN, PARTLY, canvas_zip, gradescope_zip, moodle_zip, write_zip
 from markupsafe import escape
+from synthetic_gradebook import build as build_synthetic
+from synthetic_gradebook import identity
 
 from autograder.config import load_config
 from autograder.exports import canvas, generic, moodle
@@ -26,8 +29,6 @@ from autograder.exports.source import ExportData, load_export
 from autograder.exports.table import points
 from autograder.exports.templating import md_escape
 from autograder.gradebook.model import GradedSubmission
-from lms_downloads import BROKEN, PARTLY, canvas_zip, gradescope_zip, moodle_zip, write_zip
-from synthetic_gradebook import build as build_synthetic, identity
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTOGRADER = ROOT / ".venv" / "bin" / "autograder"
@@ -224,7 +225,10 @@ def test_feedback_shows_visible_tests_and_never_a_hidden_tests_name_or_output(gr
                         assert not any(f in text for f in forms(secret)), (g.student.key, suffix, secret)
                 assert t.test_id not in text
     partly = (graded.out / "doejane" / "feedback.md").read_text(encoding="utf-8")
-    assert "15 more tests, shown when grades are published" in partly
+    doejane = next(g for g in graded.data.graded if g.student.key == "doejane")
+    for q in doejane.result.questions:
+        withheld = sum(t.question == q.name and t.visibility == "after_published" for t in doejane.result.tests)
+        assert withheld and f"{withheld} more tests, shown when grades are published" in partly, q.name
     assert "before the late penalty" in partly
     broken = (graded.out / "Lee_Kim_1004" / "feedback.md").read_text(encoding="utf-8")
     assert broken.count("could not be run") == 1, "why nothing ran is said once, under Your notebook"

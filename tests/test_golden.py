@@ -14,10 +14,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ASSIGNMENTS, ROOT
 
 from autograder.cli import main
-
-from conftest import ASSIGNMENTS, ROOT
 
 GOLDEN = Path(__file__).with_name("golden")
 EXPORTS = ("canvas", "moodle", "csv", "feedback", "report")

@@ -14,21 +14,21 @@ import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
 import pytest
 
-from autograder.authoring.variants import Variant, variant_source
+from autograder.audit.variants import Variant, variant_source
 from autograder.config import AssignmentPaths, LatePolicy, Limits, load_config
-from autograder.gradebook.deltas import compare
 from autograder.gradebook import fingerprint
-from autograder.gradebook.lateness import lateness
+from autograder.gradebook.deltas import compare
 from autograder.gradebook.model import StudentIdentity
-from autograder.gradebook.queries import ungraded
+from autograder.gradebook.queries import latest, ungraded
 from autograder.gradebook.store import Gradebook, ResultKey, SubmissionRecord
 from autograder.scoring import results as scoring
+from autograder.scoring.late import lateness
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTOGRADER = ROOT / ".venv" / "bin" / "autograder"
@@ -181,7 +181,7 @@ def test_regrade_prints_each_students_change_and_the_tests_that_flipped(resumed,
 # --- pieces, without grading -----------------------------------------------------------------------
 
 def test_late_policies():
-    due = datetime(2024, 3, 1, 17, 0, tzinfo=timezone.utc)
+    due = datetime(2024, 3, 1, 17, 0, tzinfo=UTC)
     at = due + timedelta(days=1, hours=2)
     assert lateness(at, due, LatePolicy()).penalty == 0 and lateness(at, due, LatePolicy()).days_late > 1
     assert lateness(at, due, LatePolicy(kind="zero")).penalty == 1
@@ -192,7 +192,7 @@ def test_late_policies():
     assert lateness(due + timedelta(days=30), due, per_day).penalty == 1, "never more than the whole score"
     assert lateness(None, due, per_day).penalty == 0 and lateness(at, None, per_day).penalty == 0
     naive_due = datetime(2024, 3, 1, 17, 0)
-    in_utc = naive_due.replace(tzinfo=timezone.utc)
+    in_utc = naive_due.replace(tzinfo=UTC)
     assert lateness(in_utc + timedelta(hours=1), naive_due, LatePolicy()).days_late == pytest.approx(
         1 / 24, abs=1e-6), "a due date without a zone is UTC"
 
@@ -205,8 +205,9 @@ def test_the_fingerprint_follows_tests_reference_config_and_limits(tmp_path):
     paths = AssignmentPaths(name="style_transfer", root=tmp_path)
     base = fingerprint.tests_fingerprint(paths, spec, limits)
     assert base == fingerprint.tests_fingerprint(PATHS, spec, limits), "the same files give the same fingerprint"
-    assert fingerprint.tests_fingerprint(paths, spec.model_copy(update={"hidden_visibility": "visible"}), limits) != base
-    moved = spec.model_copy(update={"title": "x", "due": datetime(2030, 1, 1, tzinfo=timezone.utc)})
+    changed = spec.model_copy(update={"hidden_visibility": "visible"})
+    assert fingerprint.tests_fingerprint(paths, changed, limits) != base
+    moved = spec.model_copy(update={"title": "x", "due": datetime(2030, 1, 1, tzinfo=UTC)})
     assert fingerprint.tests_fingerprint(paths, moved, limits) == base, "a new title or due date regrades nothing"
     assert fingerprint.tests_fingerprint(paths, spec, Limits(call_seconds=1)) != base
     (paths.hidden_tests / "__pycache__").mkdir()
@@ -219,7 +220,7 @@ def test_the_fingerprint_follows_tests_reference_config_and_limits(tmp_path):
 
 def fake_result(key: str, passed: list[bool]) -> scoring.SubmissionResult:
     tests = [scoring.TestResult(f"hidden/t{i}", f"q: test {i}", "q", "visible", False, ok, 1.0 if ok else 0.0, 1.0,
-                        "passed" if ok else "wrong", 0.1) for i, ok in enumerate(passed)]
+                        "passed" if ok else "wrong", 0.1, "" if ok else "assertion") for i, ok in enumerate(passed)]
     return scoring.SubmissionResult(submission=key, path=f"/x/{key}.py", assignment="a", tests=tests,
                             questions=[scoring.QuestionResult("q", float(sum(passed)), float(len(passed)), sum(passed),
                                                       len(passed))], messages=["Note: hello."])
@@ -228,17 +229,17 @@ def fake_result(key: str, passed: list[bool]) -> scoring.SubmissionResult:
 def test_store_keeps_students_submissions_and_results(tmp_path):
     config, _ = load_config(ROOT / "grading_config.yaml")
     spec = config.assignments["style_transfer"].model_copy(update={
-        "due": datetime(2024, 3, 1, tzinfo=timezone.utc), "late_policy": LatePolicy(kind="zero")})
+        "due": datetime(2024, 3, 1, tzinfo=UTC), "late_policy": LatePolicy(kind="zero")})
     key = ResultKey("a", "tests-hash", "1.0")
     jane = StudentIdentity(key="jane", name="Jane Doe", login="jdoe", lms_id="7", source="canvas")
     with Gradebook(tmp_path / "gb.sqlite") as book:
         assert book.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         run = book.start_run(key, spec, regrade=False, command="test", submissions=2, superseded=1)
         old = book.record_submission(run, "a", SubmissionRecord(jane, "sha-old", ".py", "hw.py", "/d/old", (1.0,),
-                                                                 datetime(2024, 2, 28, tzinfo=timezone.utc)))
+                                                                 datetime(2024, 2, 28, tzinfo=UTC)))
         new = book.record_submission(run, "a", SubmissionRecord(StudentIdentity(key="jane", source="files"), "sha-new",
                                                                  ".py", "hw.py", "/d/new", (2.0,),
-                                                                 datetime(2024, 3, 2, tzinfo=timezone.utc), late=True))
+                                                                 datetime(2024, 3, 2, tzinfo=UTC), late=True))
         bob = book.record_submission(run, "a", SubmissionRecord(StudentIdentity(key="bob"), "sha-bob", ".py", "b.py",
                                                                  "/d/bob", (1.0,)))
         stored = fake_result("jane", [True, False, True])
@@ -248,8 +249,9 @@ def test_store_keeps_students_submissions_and_results(tmp_path):
         assert book.stored_result(key, "sha-new", ".py") is not None
         assert book.stored_result(ResultKey("a", "other-tests", "1.0"), "sha-new", ".py") is None
         assert book.stored_result(key, "sha-new", ".ipynb") is None
-        [graded] = book.latest("a", spec)
-        assert ungraded(book, "a") == ["bob"] and bob
+        [graded] = latest(book, "a", spec)
+        assert ungraded(book, "a") == ["bob"]
+        assert len({old, new, bob}) == 3, "each content and time is its own submission"
         assert graded.student == jane, "a plain-file record does not erase what the LMS said"
         assert (graded.superseded, graded.late, graded.days_late, graded.penalty) == (1, True, 1.0, 1.0)
         assert graded.final_score == 0 and graded.origin == "/d/new"

@@ -14,16 +14,17 @@ import json
 import os
 import pickle
 import shutil
-import subprocess
 import signal
+import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import nbformat
 import pytest
@@ -35,7 +36,7 @@ from autograder.gradescope.lateness import apply_late_policy, deadlines
 from autograder.gradescope.pins import pinned_requirements, read_constraints
 from autograder.gradescope.run import NoSubmission, find_submission
 from autograder.scoring.gradescope import gradescope_results
-from autograder.scoring.late import days_late, penalty
+from autograder.scoring.late import lateness, penalty
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "text_generation"
@@ -312,7 +313,8 @@ while time.time() < end:
             pass
     time.sleep(0.05)
 '''
-SHELL = 'end=$(( $(date +%s) + 60 )); while [ $(date +%s) -lt $end ]; do for t in "$@"; do echo "$FAKE" > "$t"; done; sleep 0.05; done 2>/dev/null'
+SHELL = ('end=$(( $(date +%s) + 60 )); while [ $(date +%s) -lt $end ]; do for t in "$@"; do echo "$FAKE" > "$t"; '
+         'done; sleep 0.05; done 2>/dev/null')
 try:  # a detached Python writer (in a new session)
     subprocess.Popen([sys.executable, "-c", WRITER, FAKE, *TARGETS, MARKER], start_new_session=True,
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -493,7 +495,11 @@ def test_find_submission(tmp_path):
     assert find_submission(tmp_path, NAME).name == f"{NAME}.ipynb"
 
 
-UTC = timezone.utc
+UTC = UTC
+
+
+def days_late(submitted: datetime, due: datetime, grace: timedelta = timedelta(0)) -> int:
+    return lateness(submitted, due, LatePolicy(grace_minutes=grace.total_seconds() / 60)).started_days
 
 
 def test_days_late_counts_started_days_after_the_grace_period():
@@ -529,7 +535,8 @@ def test_deadlines_prefer_the_students_own_then_gradescope_then_the_config():
     meta = metadata("2026-03-02T00:00:00+00:00", due="2026-03-03T12:00:00-07:00")
     when = deadlines(meta, spec)
     assert when.due == datetime(2026, 3, 3, 19, 0, tzinfo=UTC) and "Gradescope" in when.source
-    meta["users"] = [{"assignment": {"due_date": "2026-03-05T12:00:00Z"}}, {"assignment": {"due_date": "2026-03-04T12:00:00Z"}}]
+    meta["users"] = [{"assignment": {"due_date": "2026-03-05T12:00:00Z"}},
+                     {"assignment": {"due_date": "2026-03-04T12:00:00Z"}}]
     assert deadlines(meta, spec).due == datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
     assert deadlines({}, _spec()).due is None and deadlines({}, spec).submitted is None
 

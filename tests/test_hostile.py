@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder.config import Limits
-from autograder.grading import grade
+from autograder.grading.batch import grade_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "hostile-marker-7c1f"
@@ -339,7 +339,8 @@ def batch(tmp_path_factory):
     start = time.monotonic()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TMPDIR", tag)
-        results = grade(ROOT / "grading_config.yaml", "text_generation", [subs], out, workers=2, limits=LIMITS)
+        results = grade_batch(ROOT / "grading_config.yaml", "text_generation", [subs], out, workers=2,
+                              limits=LIMITS).results
     elapsed = time.monotonic() - start
     print(f"hostile batch: {len(results)} submissions in {elapsed:.1f} s")
     for r in sorted(results, key=lambda r: -r.wall_seconds)[:8]:

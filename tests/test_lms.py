@@ -14,8 +14,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from lms_downloads import BROKEN, FULL, PARTLY, REFERENCE, canvas_zip, gradescope_zip, moodle_zip
 
 from autograder.config import Assignment, LatePolicy, load_config
+from autograder.gradebook import queries
 from autograder.gradebook.model import StudentIdentity
 from autograder.gradebook.store import Gradebook
 from autograder.lms.canvas import CanvasName, parse_name
@@ -24,7 +26,6 @@ from autograder.lms.gradescope import parse_metadata
 from autograder.lms.keys import safe_key
 from autograder.lms.model import Collection
 from autograder.lms.stage import stage
-from lms_downloads import BROKEN, FULL, PARTLY, REFERENCE, canvas_zip, gradescope_zip, moodle_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTOGRADER = ROOT / ".venv" / "bin" / "autograder"
@@ -133,7 +134,8 @@ def test_plain_files_are_each_their_own_submission_keyed_by_stem(tmp_path):
     assert set(by_key) == {"alice", "alice-2", "bob"}, "plain files never replace each other"
     assert by_key["alice"].entry.file_path == first.resolve()
     assert by_key["alice-2"].entry.file_path == second.resolve()
-    assert by_key["bob"].entry.file_path == (tmp_path / "bob.zip").resolve(), "a zip holding one notebook is one submission"
+    assert by_key["bob"].entry.file_path == (tmp_path / "bob.zip").resolve(), \
+        "a zip holding one notebook is one submission"
     assert got.superseded == []
 
 
@@ -206,7 +208,7 @@ def test_latest_gives_identity_lateness_and_penalty(graded):
     spec = Assignment(**{**config.assignments["style_transfer"].model_dump(), "due": due,
                          "late_policy": LatePolicy(kind="percent_per_day", percent=10, grace_minutes=30)})
     with Gradebook(out.parent / "books" / "lms.sqlite") as book:
-        latest = {g.student.key: g for g in book.latest("style_transfer", spec)}
+        latest = {g.student.key: g for g in queries.latest(book, "style_transfer", spec)}
     assert set(latest) == set(EXPECTED)
     jane = latest["doejane"]
     assert jane.late and jane.student.lms_id == "12345" and jane.superseded == 1

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from autograder.config import Limits
 from autograder.exports.grades_csv import write_grades_csv
-from autograder.grading import GradingPool
+from autograder.grading.pool import GradingPool
 from autograder.scoring.gradescope import gradescope_results, write_json_atomic
 from autograder.submission.discover import Job
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox.run import SubmissionRun
 from autograder.sandbox.hosts import open_sandbox
+from autograder.sandbox.run import SubmissionRun
 from autograder.sandbox.settings import SandboxSettings
 from autograder.submission.load import load_submission
 

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 from autograder.config import find_config
-from autograder.grading import GradingPool
-from autograder.sandbox.run import SubmissionRun
+from autograder.grading.pool import GradingPool
 from autograder.sandbox.hosts import ForkServer, HostProcess
+from autograder.sandbox.run import SubmissionRun
 from autograder.sandbox.settings import SandboxSettings
 from autograder.submission.discover import Job
 from autograder.submission.load import load_submission

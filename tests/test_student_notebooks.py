@@ -108,7 +108,8 @@ def test_full_marks_passes_every_check_in_the_notebook(executed, name):
     assert sorted(checks) == sorted(questions(name)), f"check cells {sorted(checks)} != questions {questions(name)}"
     for q, text in checks.items():
         assert f"{q} results: All test cases passed!" in text, f"grader.check({q!r}) reported:\n{text}"
-    check_all = next(output_text(c) for c in nb.cells if c.cell_type == "code" and c.source.strip() == "grader.check_all()")
+    check_all = next(output_text(c) for c in nb.cells
+                     if c.cell_type == "code" and c.source.strip() == "grader.check_all()")
     for q in questions(name):
         assert f"{q} results: All test cases passed!" in check_all, f"grader.check_all() reported:\n{check_all}"
 
@@ -123,7 +124,8 @@ def test_untouched_notebook_fails_every_check_with_not_implemented(executed, nam
         assert f"{q} results:" in text, f"grader.check({q!r}) printed no results:\n{text}"
         assert "All test cases passed" not in text, f"grader.check({q!r}) passed on a stub:\n{text}"
         assert "Test case passed" not in text, f"a public test of {q} passes on the stub:\n{text}"
-        assert f"NotImplementedError: {q}" in text, f"grader.check({q!r}) does not show the NotImplementedError:\n{text}"
+        assert f"NotImplementedError: {q}" in text, \
+            f"grader.check({q!r}) does not show the NotImplementedError:\n{text}"
 
 
 CASE_RESULT = re.compile(r"^\s*(\w+) - (\d+) result:\s*\n\s*(✅|❌)", re.M)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox.run import SubmissionRun, probation_limit
 from autograder.sandbox.hosts import open_sandbox
+from autograder.sandbox.run import SubmissionRun, probation_limit
 from autograder.sandbox.settings import SandboxSettings
 from autograder.submission.load import load_submission
 from autograder.testing.proxy import StudentTimeout, describe_failure

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.sandbox import wire
 from autograder import models as toy_models
 from autograder.models import ToyLM
+from autograder.sandbox import wire
 
 
 def roundtrip(value, **hooks):

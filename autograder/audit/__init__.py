@@ -8,5 +8,7 @@ under N run seeds, the untouched student notebook, every mutant and every legiti
 - ``run``: grades them with one ``GradingPool`` and builds the report;
 - ``matrix``: which test catches which mutant;
 - ``checks``: the findings (errors fail the audit, warnings do not);
+- ``clauses``: ``solutions/<a>/clauses.yaml``, every spec clause with the mutants that violate it alone and
+  the alternatives it allows, checked against the grading (the clause table and its findings);
 - ``report``: the data the renderers read; ``text`` and ``html`` render it.
 """

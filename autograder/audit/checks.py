@@ -16,15 +16,16 @@ errors:
   ``grader``             a grading worker failed.
 warning:
   ``idle-test``          flag: a test catches no mutant of its question (keep it if it guards a spec edge case
-                         no mutant models, or add the mutant it is there for).
+                         no mutant models, or add the mutant it is there for); a mutant that every test of the
+                         question fails on (the untouched stub) does not count.
 Every submission that did not score as it must is graded a second time with the same seed; the finding
 says whether that gave the same verdict.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from autograder.audit.expect import recheck_note
 from autograder.audit.matrix import Matrix

@@ -1,5 +1,5 @@
 """The audit as one self-contained HTML page (``audit.html``): findings, then the catch matrix per
-question, each cell's tooltip the message the test gave on that mutant."""
+question, each cell's tooltip the message the test gave on that mutant, then the clause table."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 
+from autograder.audit.clauses import short_test
 from autograder.audit.report import AuditReport
 from autograder.audit.text import check_lines, header
 
@@ -24,7 +25,7 @@ td.x { background: #a5d6a7; text-align: center; } td.o { background: #fafafa; }
 tr.idle td.id { background: #fff3cd; } td.id { font-family: monospace; white-space: nowrap; }
 th.escaped { background: #ffcdd2; }
 .error { color: #c62828; } .warning { color: #8d6e00; } .ok { color: #2e7d32; }
-code { font-size: 90%; }
+code { font-size: 90%; } .bad { background: #ffcdd2; }
 </style></head><body>
 <h1>Audit of {{ r.assignment }} <span class="verdict {{ verdict }}">{{ verdict }}</span></h1>
 <p>{{ head }}</p>
@@ -48,6 +49,19 @@ mutant of its question; a red mutant kept every point of its question.</p>
 {% for m in mutants %}{% if t.test_id in m.failed %}<td class="x" title="{{ m.failed[t.test_id] }}">x</td>{% else %}<td class="o"></td>{% endif %}{% endfor %}</tr>
 {% endfor %}</table>
 {% endfor %}
+{% if r.clauses %}
+<h2>Clause table</h2>
+<p>Every normative clause of the spec ({{ r.clauses.path.name }}): the mutants that violate it alone and the tests
+of its question that fail on them; the alternatives it allows and their score. A red cell proves nothing.</p>
+{% for q in r.questions %}{% set rows = r.clauses.rows_for(q) %}
+<h2>{{ q }}: {{ rows|length }} clauses</h2>
+<table><tr><th>clause</th><th>the spec says</th><th>mutants: tests failing on them</th><th>alternatives: score</th></tr>
+{% for row in rows %}<tr><td class="id">{{ row.clause.id }}</td><td>{{ row.clause.text }}</td>
+<td{% if not row.mutants and not row.alternatives %} class="bad"{% endif %}>{% for m in row.mutants %}<div{% if not m.caught %} class="bad"{% endif %}><code>{{ m.name }}</code>: {% if m.caught %}{{ m.failing|map("short_test")|join(", ") }}{% elif not m.exists %}no file{% elif not m.graded %}not graded{% else %}escapes (no test fails){% endif %}</div>{% endfor %}</td>
+<td>{% for a in row.alternatives %}<div{% if not a.full %} class="bad"{% endif %}><code>{{ a.name }}</code>: {{ a.score if a.exists else "no file" }}</div>{% endfor %}</td></tr>
+{% endfor %}</table>
+{% endfor %}
+{% endif %}
 <h2>Reference under run seeds</h2>
 <table><tr><th>seed</th><th>score</th><th>failed tests</th></tr>
 {% for seed, res in r.seeded.items() %}<tr><td>{{ seed }}</td><td>{{ res.total }}/{{ res.max_total }}</td>
@@ -63,6 +77,7 @@ mutant of its question; a red mutant kept every point of its question.</p>
 
 def render_html(r: AuditReport) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["short_test"] = short_test
     return env.from_string(TEMPLATE).render(r=r, head=header(r), checks=check_lines(r),
                                             verdict="PASS" if r.passed else "FAIL")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograder.authoring.variants import Variant
+from autograder.audit.variants import Variant
 from autograder.scoring.results import SubmissionResult
 
 
@@ -67,8 +67,11 @@ class Matrix:
     mutants: list[MutantVerdict]
 
     def catches(self, test: TestInfo) -> list[MutantVerdict]:
-        """The mutants of the test's own question that the test fails on."""
-        return [m for m in self.mutants if m.question == test.question and test.test_id in m.failed]
+        """The mutants of the test's own question that the test fails on, apart from those every test of the
+        question fails on (an untouched stub says nothing about one test)."""
+        own = {t.test_id for t in self.tests_for(test.question)}
+        return [m for m in self.mutants if m.question == test.question and test.test_id in m.failed
+                and not own <= m.failed.keys()]
 
     def questions(self) -> list[str]:
         return list(dict.fromkeys(t.question for t in self.tests))

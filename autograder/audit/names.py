@@ -10,7 +10,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.authoring.variants import Variant
+from autograder.audit.variants import Variant
 from autograder.config import AssignmentPaths
 
 
@@ -58,7 +58,7 @@ def naming_problem(path: Path, questions: list[str]) -> str | None:
         tree = ast.parse(path.read_text(), filename=str(path))
     except (SyntaxError, UnicodeDecodeError, ValueError) as exc:
         return f"does not parse ({type(exc).__name__}: {exc})"
-    defined = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+    defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
     if question not in defined:
         return f"does not define {question}() (it defines {', '.join(defined) or 'no function'}); " \
                f"a mutant replaces the function of the question it is named after"

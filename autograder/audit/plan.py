@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from autograder.authoring.variants import Variant, write_variants
+from autograder.audit.variants import Variant, write_variants
 from autograder.config import AssignmentPaths
 from autograder.submission.discover import Job
 

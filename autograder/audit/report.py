@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from autograder.audit.matrix import Matrix
 from autograder.audit.names import NamingProblem
 from autograder.scoring.results import SubmissionResult
+
+if TYPE_CHECKING:
+    from autograder.audit.clauses import ClauseTable
 
 Level = Literal["error", "warning"]
 
@@ -34,6 +37,7 @@ class AuditReport:
     matrix: Matrix
     alternatives: dict[str, SubmissionResult]
     naming: list[NamingProblem]
+    clauses: ClauseTable | None = None  # clauses.yaml against this grading
     rechecks: dict[str, SubmissionResult] = field(default_factory=dict)  # key -> second grading, same seed
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0

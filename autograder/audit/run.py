@@ -6,19 +6,20 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
 
 from autograder.audit import checks
+from autograder.audit.clauses import clause_findings, clause_table, clauses_path
 from autograder.audit.expect import as_expected
 from autograder.audit.matrix import Matrix, tests_of, verdict
 from autograder.audit.names import describe, mutant_files
 from autograder.audit.plan import Entry, plan, seeds
 from autograder.audit.report import AuditReport, Finding
-from autograder.authoring.variants import alternatives
+from autograder.audit.variants import alternatives
 from autograder.config import AssignmentPaths, assignment, find_config, load_config
-from autograder.grading import GradingPool
+from autograder.grading.pool import GradingPool
 from autograder.scoring.results import SubmissionResult
 from autograder.testing.runner import AuthorError
 
@@ -64,6 +65,8 @@ def audit(config_path: Path | None, name: str, runs: int = 20, first_seed: int =
         untouched=graded.one("untouched"), matrix=matrix,
         alternatives={e.variant.name: r for e, r in graded.of("alternative") if e.variant},
         naming=naming, rechecks=graded.rechecks, workers=workers)
+    report.clauses = clause_table(clauses_path(paths.solution_dir), questions, matrix, report.alternatives,
+                                  paths.mutants, paths.alternatives)
     report.findings = findings(report, root, graded.worker_errors)
     report.seconds = time.monotonic() - start
     return report
@@ -126,5 +129,6 @@ def findings(report: AuditReport, root: Path, worker_errors: list[str]) -> list[
         *checks.flag_public_only(m),
         *checks.flag_questions_without_mutants(m, report.questions),
         *checks.grader_findings(worker_errors),
+        *(clause_findings(report.clauses) if report.clauses else []),
         *checks.flag_idle_tests(m),
     ]

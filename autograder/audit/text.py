@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from autograder.audit.clauses import CLAUSE_CHECKS, summary, table_lines
 from autograder.audit.report import AuditReport, Finding
 
 ID_WIDTH = 72
@@ -19,6 +20,9 @@ CHECKS = (  # (label, the checks whose findings it summarises)
     ("flag: questions whose tests are all public", ("public-only",)),
     ("flag: questions without mutants", ("no-mutants",)),
     ("grading workers ran without failing", ("grader",)),
+    ("every spec clause is proven: its mutants lose points on its question, its alternatives score the maximum "
+     "(clauses.yaml)", CLAUSE_CHECKS),
+    ("flag: mutants no clause lists (warning only)", ("clause-unlisted",)),
     ("flag: tests that catch no mutant (warning only)", ("idle-test",)),
 )
 
@@ -66,6 +70,8 @@ def counts(r: AuditReport) -> dict[str, str]:
         "mutant-uncaught": f"{sum(not x.failed for x in m.mutants)} of {len(m.mutants)}",
         "public-only": f"{sum(all(t.public for t in m.tests_for(q)) for q in m.questions())} of {len(r.questions)}",
         "no-mutants": f"{sum(not m.mutants_for(q) for q in r.questions)} of {len(r.questions)}",
+        "clauses": summary(r.clauses) if r.clauses else "not checked",
+        "clause-unlisted": f"{len(r.clauses.unlisted)} of {len(m.mutants)}" if r.clauses else "not checked",
         "idle-test": f"{sum(bool(m.mutants_for(t.question)) and not m.catches(t) for t in m.tests)} of "
                      f"{len(m.tests)}",
     }
@@ -112,4 +118,5 @@ def finding_text(f: Finding) -> str:
 
 
 def render_text(r: AuditReport) -> str:
-    return "\n".join([header(r), "", *matrix_lines(r), "", *summary_lines(r)])
+    clauses = [*table_lines(r.clauses, r.questions), ""] if r.clauses else []
+    return "\n".join([header(r), "", *matrix_lines(r), "", *clauses, *summary_lines(r)])

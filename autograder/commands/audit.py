@@ -19,10 +19,11 @@ def seed(text: str) -> int:
     return value
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("audit", help="check the hidden tests: reference under N seeds, untouched notebook, "
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("audit", parents=parents,
+                       help="check the hidden tests: reference under N seeds, untouched notebook, "
                                      "mutants, alternatives; writes audit.html")
-    p.add_argument("assignment")
+    p.add_argument("assignment", help="the assignment's name in grading_config.yaml")
     p.add_argument("--runs", "-n", type=int, default=20, help="run seeds to grade the reference under (default 20)")
     p.add_argument("--seed", type=seed, default=0, help="the first run seed (runs use SEED, SEED+1, ...; default 0)")
     p.add_argument("--host-seed", type=seed, default=None,

@@ -8,9 +8,10 @@ import zipfile
 from pathlib import Path
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("package", help="build dist/<assignment>-autograder.zip for Gradescope (and the student zip)")
-    p.add_argument("assignment")
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("package", parents=parents,
+                       help="build dist/<assignment>-autograder.zip for Gradescope (and the student zip)")
+    p.add_argument("assignment", help="the assignment's name in grading_config.yaml")
     p.add_argument("--out", "-o", type=Path, default=Path("dist"), help="output directory (default: dist)")
     p.set_defaults(run=run)
 

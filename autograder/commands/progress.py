@@ -12,13 +12,19 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
-from autograder.batch import BatchReport, Plan, Reported
 from autograder.gradebook.deltas import ScoreDelta
-from autograder.gradebook.status import failed_to_run, timed_out
+from autograder.grading.events import BatchReport, Plan, Reported, RunListener
 
 
 @dataclass
@@ -31,8 +37,8 @@ class Counts:
         return f"graded {self.graded}, failed to run {self.failed}, timed out {self.timed_out}"
 
 
-class GradeDisplay:
-    """An ``on_event`` handler for ``grade_batch`` that prints lines and drives the bar."""
+class GradeDisplay(RunListener):
+    """A listener of ``grade_batch`` that prints lines and drives the bar."""
 
     def __init__(self, stream: TextIO | None = None, live: bool | None = None) -> None:
         self.stream = stream or sys.stdout
@@ -42,15 +48,19 @@ class GradeDisplay:
         self._progress: Progress | None = None
         self._task: TaskID | None = None
 
-    def __call__(self, kind: str, payload: object) -> None:
-        if kind == "plan" and isinstance(payload, Plan):
-            self._plan(payload)
-        elif kind == "result" and isinstance(payload, Reported):
-            self._result(payload)
-        elif kind == "delta" and isinstance(payload, ScoreDelta) and payload.changed:
-            self.line(f"  regrade {payload.describe()}")
-        elif kind == "worker_error":
-            print(f"grader worker failed:\n{payload}", file=sys.stderr, flush=True)
+    def score_changed(self, delta: ScoreDelta) -> None:
+        if delta.changed:
+            self.line(f"  regrade {delta.describe()}")
+
+    def grader_problem(self, message: str) -> None:
+        print(f"grader worker failed:\n{message}", file=sys.stderr, flush=True)
+
+    def finished(self, report: BatchReport) -> None:
+        self.close()
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
+        for path in report.outputs:
+            self.line(f"tutor report: {path}; feedback: {report.out_dir}/<student>/feedback.md, feedback.html")
 
     def line(self, text: str) -> None:
         if self._progress is not None:
@@ -58,7 +68,7 @@ class GradeDisplay:
         else:
             print(text, file=self.stream, flush=True)
 
-    def _plan(self, plan: Plan) -> None:
+    def planned(self, plan: Plan) -> None:
         for s in plan.superseded:
             self.line(f"  {s.newer.key}: a later submission counts: {s.newer.describe()} replaces "
                       f"{s.older.describe()}")
@@ -74,13 +84,14 @@ class GradeDisplay:
             self._progress.start()
             self._task = self._progress.add_task(plan.assignment, total=plan.to_grade, counts=str(self.counts))
 
-    def _result(self, item: Reported) -> None:
+    def graded(self, item: Reported) -> None:
         r = item.result
-        self.counts.failed += failed_to_run(r)
-        self.counts.timed_out += timed_out(r)
+        failed, timed_out = r.error is not None, bool(r.failures("timeout"))
+        self.counts.failed += failed
+        self.counts.timed_out += timed_out
         if item.reused and not item.same_as:
             return
-        flags = "".join(f" ({why})" for why, on in (("could not run", failed_to_run(r)), ("timed out", timed_out(r)),
+        flags = "".join(f" ({why})" for why, on in (("could not run", failed), ("timed out", timed_out),
                                                    ("grader failure; will be retried", item.lost),
                                                    (f"same file as {item.same_as}", item.same_as)) if on)
         self.line(f"  {r.submission}: {r.total:g}/{r.max_total:g}{flags}")

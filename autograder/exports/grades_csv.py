@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import csv
-import os
+import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
+from autograder.atomic import write_atomic
 from autograder.scoring.results import SubmissionResult
 
 
 def write_grades_csv(path: Path, questions: list[str], results: Iterable[SubmissionResult]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["submission", *questions, "total", "max_total"])
-        for r in sorted(results, key=lambda r: r.submission):
-            scores = {q.name: q.score for q in r.questions}
-            writer.writerow([r.submission, *(_num(scores.get(q, 0.0)) for q in questions), _num(r.total),
-                             _num(r.max_total)])
-    os.replace(tmp, path)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["submission", *questions, "total", "max_total"])
+    for r in sorted(results, key=lambda r: r.submission):
+        scores = {q.name: q.score for q in r.questions}
+        writer.writerow([r.submission, *(number(scores.get(q, 0.0)) for q in questions), number(r.total),
+                         number(r.max_total)])
+    write_atomic(path, buf.getvalue())
 
 
-def _num(x: float) -> str:
-    return f"{x:g}" if float(x).is_integer() else f"{x:.4f}".rstrip("0")
+def number(x: float) -> str:
+    """A point value as written in results.json: its shortest exact decimal (``4``, ``1.3333``)."""
+    return f"{x:g}" if float(x).is_integer() else repr(float(x))

@@ -15,7 +15,7 @@ them; ``auto`` chooses ``worksheet`` when any student comes from a Moodle downlo
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from autograder.exports.source import ExportData
@@ -47,7 +47,7 @@ def moodle_table(data: ExportData, layout: Layout = "auto", out_of: float | None
     so the upload replaces grades set before the export."""
     chosen = choose_layout(data, layout)
     possible = out_of if out_of is not None else data.max_total
-    stamp = (modified or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    stamp = (modified or datetime.now(UTC)).isoformat(timespec="seconds")
     table = Table(WORKSHEET if chosen == "worksheet" else GRADEBOOK)
     skipped = []
     for g in data.graded:

@@ -8,6 +8,7 @@ import io
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 BAR_COLOUR = "#1f77b4"  # the only colour in report.html's plots and nowhere else on the page
 SIZE = (7.0, 2.2)  # inches, at DPI: 700 x 220 pixels
@@ -31,7 +32,7 @@ def histogram_png(scores: list[float], max_score: float, title: str) -> str:
     ax.set_xlabel("score", fontsize=9)
     ax.set_ylabel("students", fontsize=9)
     ax.tick_params(labelsize=8)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.22)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.exports.failures import CommonFailure, SignatureGroup, common_failures, signature_groups
@@ -28,7 +28,7 @@ class Spread:
     zero: int
 
     @classmethod
-    def of(cls, scores: list[float], max_score: float) -> "Spread":
+    def of(cls, scores: list[float], max_score: float) -> Spread:
         return cls(statistics.fmean(scores), statistics.median(scores),
                    sum(s >= max_score - 1e-9 for s in scores), sum(s <= 1e-9 for s in scores))
 
@@ -73,7 +73,7 @@ def build_report(data: ExportData, failures_per_question: int = 5) -> TutorRepor
             histogram_png(scores, q.points, f"{name}: {q.title}" if q.title else name),
             common_failures(graded, name, failures_per_question)))
     return TutorReport(
-        data.assignment, data.spec.title, len(graded), datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        data.assignment, data.spec.title, len(graded), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         str(data.gradebook), data.lateness_rule, data.max_total, Spread.of(finals, data.max_total),
         histogram_png(finals, data.max_total, "total after late penalties"),
         sum(g.result.error is not None for g in graded), sum(g.late for g in graded),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograder.atomic import write_atomic
 
 
 @dataclass
@@ -42,10 +43,7 @@ def write_text(path: Path, text: str) -> None:
         with path.open("w", encoding="utf-8", newline="") as f:
             f.write(text)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    os.replace(tmp, path)
+    write_atomic(path, text)
 
 
 def points(x: float, places: int = 2) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from autograder.scoring.late import after_penalty
 from autograder.scoring.results import SubmissionResult
 
 
@@ -39,4 +40,4 @@ class GradedSubmission:
 
     @property
     def final_score(self) -> float:
-        return round(self.result.total * (1.0 - self.penalty), 4)
+        return after_penalty(self.result.total, self.penalty)

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from autograder.config import Assignment, LatePolicy
-from autograder.gradebook.lateness import lateness
 from autograder.gradebook.model import GradedSubmission, StudentIdentity
-
-if TYPE_CHECKING:
-    from autograder.gradebook.store import Gradebook
+from autograder.gradebook.store import Gradebook
+from autograder.scoring.late import lateness
 
 STUDENT_FIELDS = ("key", "name", "email", "login", "lms_id", "sis_id", "section", "source")
 
 
-def assignment_spec(book: "Gradebook", assignment: str) -> Assignment | None:
+def assignment_spec(book: Gradebook, assignment: str) -> Assignment | None:
     """The assignment's config section as the most recent run of it saw it."""
     row = book.db.execute("SELECT assignment_config FROM runs WHERE assignment = ? ORDER BY id DESC LIMIT 1",
                           (assignment,)).fetchone()
     return Assignment.model_validate_json(row["assignment_config"]) if row else None
 
 
-def latest(book: "Gradebook", assignment: str, spec: Assignment | None = None) -> list[GradedSubmission]:
+def latest(book: Gradebook, assignment: str, spec: Assignment | None = None) -> list[GradedSubmission]:
     """Each student's latest submission with its newest complete result, sorted by student key.
 
     Lateness uses ``spec``'s ``due`` and ``late_policy`` (default: the config section stored by the
@@ -54,7 +51,7 @@ def latest(book: "Gradebook", assignment: str, spec: Assignment | None = None) -
     return out
 
 
-def ungraded(book: "Gradebook", assignment: str) -> list[str]:
+def ungraded(book: Gradebook, assignment: str) -> list[str]:
     """Keys of students whose latest submission has no complete result yet."""
     rows = book.db.execute(
         "SELECT s.student_key FROM submissions s WHERE s.assignment = ? AND s.superseded = 0 AND NOT EXISTS"

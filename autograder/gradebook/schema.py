@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DDL = """
 CREATE TABLE IF NOT EXISTS students (
@@ -104,6 +104,7 @@ CREATE TABLE IF NOT EXISTS test_results (
     max_score   REAL NOT NULL,
     output      TEXT NOT NULL,
     duration    REAL NOT NULL DEFAULT 0,
+    failure     TEXT NOT NULL DEFAULT '',           -- why it failed: timeout, memory, assertion ... ('' passed)
     PRIMARY KEY (result_id, position)
 );
 CREATE TABLE IF NOT EXISTS run_items (
@@ -114,6 +115,18 @@ CREATE TABLE IF NOT EXISTS run_items (
     PRIMARY KEY (run_id, submission_id)
 );
 """
+
+
+MIGRATIONS = {
+    2: ["ALTER TABLE test_results ADD COLUMN failure TEXT NOT NULL DEFAULT ''"],  # failure kinds as data
+}
+
+
+def migrate(db: sqlite3.Connection, version: int) -> None:
+    """Bring a gradebook written by an older version up to ``SCHEMA_VERSION``, one step at a time."""
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS.get(target, []):
+            db.execute(statement)
 
 
 class GradebookError(Exception):
@@ -132,6 +145,8 @@ def connect(path: Path) -> sqlite3.Connection:
         if version > SCHEMA_VERSION:
             raise GradebookError(f"{path} was written by a newer autograder (schema {version})")
         db.executescript(DDL)
+        if 0 < version < SCHEMA_VERSION:
+            migrate(db, version)
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     except sqlite3.DatabaseError as exc:
         raise GradebookError(f"cannot open the gradebook {path}: {exc}") from exc

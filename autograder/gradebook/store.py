@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from autograder.config import Assignment
 from autograder.gradebook.codec import insert_result, read_result
@@ -24,7 +24,7 @@ IDENTITY_FIELDS = ("name", "email", "login", "lms_id", "sis_id", "section")
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Gradebook:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Gradebook":
+    def __enter__(self) -> Gradebook:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -87,7 +87,7 @@ class Gradebook:
                 " regrade, command, submissions, superseded) VALUES (?,?,?,?,?,?,?,?,?)",
                 (key.assignment, now(), key.version, key.tests_hash, spec.model_dump_json(), int(regrade), command,
                  submissions, superseded))
-            return int(cur.lastrowid)
+            return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int) -> None:
         """Close the run and store its counts (from what it reported)."""
@@ -179,9 +179,3 @@ class Gradebook:
             return None
         best = max(rows, key=lambda r: (json.loads(r["rank"]), r["id"]))
         return self.read_result(best["result_id"], student, best["origin"])
-
-    def latest(self, assignment: str, spec: Assignment | None = None) -> list:
-        """One ``GradedSubmission`` per student (see ``autograder.gradebook.queries.latest``)."""
-        from autograder.gradebook.queries import latest
-
-        return latest(self, assignment, spec)

@@ -25,6 +25,7 @@ from autograder.gradescope.pins import index_options, pinned_requirements
 SOURCE_DIR = "/autograder/source"  # where Gradescope unpacks the zip
 ENV_PYTHON = "/root/miniforge3/envs/otter-env/bin/python"  # what Otter's setup.sh builds
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", "mutants", "alternatives"}
+AUTHORING_FILES = {"clauses.yaml"}  # what the audit reads; grading never does
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -108,9 +109,9 @@ def _pinned_environment(text: bytes) -> bytes:
 
 
 def _files(base: Path) -> list[Path]:
-    """The files under ``base``, sorted, without caches, checkpoints, mutants and variants."""
+    """The files under ``base``, sorted, without caches, checkpoints, mutants, variants and the clause table."""
     return [p for p in sorted(base.rglob("*")) if p.is_file() and p.suffix != ".pyc"
-            and not SKIP_PARTS.intersection(p.relative_to(base).parts)]
+            and p.name not in AUTHORING_FILES and not SKIP_PARTS.intersection(p.relative_to(base).parts)]
 
 
 def assignment_files(paths: AssignmentPaths) -> dict[str, Path]:

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from autograder.config import Assignment
-from autograder.scoring.late import as_utc, days_late, grace_of, penalty
+from autograder.scoring.late import after_penalty, as_utc, lateness
+from autograder.scoring.points import decimal
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,8 @@ def parse_time(value: Any) -> datetime | None:
 
 def deadlines(metadata: dict[str, Any], spec: Assignment) -> Deadlines:
     """When the submission came in and when it was due, from Gradescope's metadata and the config."""
-    course = metadata.get("assignment") if isinstance(metadata.get("assignment"), dict) else {}
-    users = metadata.get("users") if isinstance(metadata.get("users"), list) else []
+    course: dict = metadata["assignment"] if isinstance(metadata.get("assignment"), dict) else {}
+    users: list = metadata["users"] if isinstance(metadata.get("users"), list) else []
     own = [u["assignment"] for u in users if isinstance(u, dict) and isinstance(u.get("assignment"), dict)]
 
     def latest(key: str, records: list[dict]) -> datetime | None:
@@ -57,16 +58,17 @@ def apply_late_policy(results: dict[str, Any], spec: Assignment, when: Deadlines
     """Lower ``results["score"]`` by the late penalty and add a visible "Late submission" entry."""
     if when.submitted is None or when.due is None:
         return results
-    days = days_late(when.submitted, when.due, grace_of(spec.late_policy))
+    late = lateness(when.submitted, when.due, spec.late_policy)
+    days = late.started_days
     if days == 0:
         return results
-    fraction = penalty(spec.late_policy, days)
+    fraction = late.penalty
     after_cutoff = when.late_due is not None and when.submitted > when.late_due and spec.late_policy.kind != "none"
     if after_cutoff:
         fraction = 1.0
     earned = float(results.get("score", 0.0))
-    deduction = round(earned * fraction, 4)
-    results["score"] = round(earned - deduction, 4)
+    results["score"] = after_penalty(earned, fraction)
+    deduction = float(decimal(earned) - decimal(results["score"]))
     results["tests"] = [*results.get("tests", []), {
         "name": "Late submission", "score": -deduction if deduction else 0.0, "max_score": 0.0,
         "status": "failed" if deduction else "passed", "visibility": "visible",

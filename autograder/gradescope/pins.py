@@ -25,7 +25,7 @@ def read_constraints(path: Path) -> dict[str, str]:
         line = line.split("#", 1)[0].strip()
         if "==" in line:
             name, version = (s.strip() for s in line.split("==", 1))
-            pins[canonicalize_name(name)] = version
+            pins[str(canonicalize_name(name))] = version
     return pins
 
 

@@ -7,8 +7,8 @@ The submission runs in the engine's sandboxed child; the whole root is on its hi
 closed to other users, so neither the hidden tests and reference in ``source/`` nor ``results/``
 can be reached from it. ``results.json`` is written by this process only after the grading pool,
 its sandbox host and every process the submission started are gone (this process is a child
-subreaper, so even a daemon that escaped its session without a PID namespace is found and killed). Nothing the submission wrote
-is unpickled: an Otter export's ``.OTTER_LOG`` is never read, only the notebook.
+subreaper, so even a daemon that escaped its session without a PID namespace is found and killed).
+Nothing the submission wrote is unpickled: an Otter export's ``.OTTER_LOG`` is never read, only the notebook.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def reap_sandbox_processes(wait: float = 5.0) -> int:
 
 def grade_submission(root: Path, name: str) -> dict[str, Any]:
     """results.json content for the submission under ``root`` (never raises for a student's mistake)."""
-    from autograder.grading import GradingPool, unrunnable
+    from autograder.grading.pool import GradingPool, unrunnable
 
     config_path = root / "source" / CONFIG_NAME
     config, _ = load_config(config_path)

@@ -30,6 +30,7 @@ class CanvasName:
     submission_id: int
     original: str  # without Canvas's -N suffix
     resubmission: int  # the -N suffix, 0 when absent
+    uploaded: str = ""  # the name part as it appears in the download (with any -N suffix)
 
 
 def parse_name(name: str) -> CanvasName | None:
@@ -41,7 +42,7 @@ def parse_name(name: str) -> CanvasName | None:
     r = RESUBMITTED.match(original)
     if r is not None:
         original, n = r["base"] + r["ext"], int(r["n"])
-    return CanvasName(m["login"], m["late"] is not None, m["user"], int(m["sub"]), original, n)
+    return CanvasName(m["login"], m["late"] is not None, m["user"], int(m["sub"]), original, n, m["original"])
 
 
 def is_canvas(entries: list[Entry]) -> bool:
@@ -62,5 +63,5 @@ def candidates(entries: list[Entry]) -> list[Candidate]:
         rank = (float(parsed.submission_id), float(parsed.resubmission), suffix_rank(e.name), when)
         out.append(Candidate(identity, e, e.mtime, rank, f"canvas:{e.name}",
                              late=parsed.late, label=f"Canvas submission {parsed.submission_id}",
-                             original=NAME.match(e.name)["original"]))
+                             original=parsed.uploaded))
     return out

@@ -17,8 +17,10 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from autograder.gradebook.model import StudentIdentity
-from autograder.lms import canvas, gradescope, moodle
+from autograder.lms import moodle
+from autograder.lms.keys import file_key
 from autograder.lms.model import Candidate, Collection, Superseded
+from autograder.lms.readers import reader_for
 from autograder.lms.tree import Entry, dir_entries, zip_entries
 from autograder.submission.discover import SKIP_DIRS
 
@@ -67,18 +69,13 @@ def _scan_zip(path: Path, found: list[Candidate], notes: list[str]) -> None:
 
 def _read_download(entries: list[Entry], found: list[Candidate], notes: list[str]) -> bool:
     """Add the candidates of an LMS download; False if ``entries`` are not one."""
-    if gradescope.metadata_entry(entries) is not None:
-        more, why = gradescope.candidates(entries)
-        found += more
-        notes += why
-        return True
-    if moodle.is_moodle(entries):
-        found += moodle.candidates(entries)
-        return True
-    if canvas.is_canvas(entries):
-        found += canvas.candidates(entries)
-        return True
-    return False
+    reader = reader_for(entries)
+    if reader is None:
+        return False
+    more, why = reader.read(entries)
+    found += more
+    notes += why
+    return True
 
 
 def plain_candidate(path: Path) -> Candidate:
@@ -90,7 +87,7 @@ def plain_candidate(path: Path) -> Candidate:
     except OSError:
         size, mtime = 0, None
     entry = Entry(PurePosixPath(path.name), size, mtime, file_path=path.resolve() if path.exists() else path)
-    identity = StudentIdentity(key=path.stem or "submission", source="files")
+    identity = StudentIdentity(key=file_key(path.stem), source="files")
     return Candidate(identity, entry, None, (mtime.timestamp() if mtime else 0.0,), f"file:{entry.origin}")
 
 

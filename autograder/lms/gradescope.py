@@ -56,7 +56,7 @@ def _untagged(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
         return loader.construct_mapping(node, deep=True)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
 
 
 _Loader.add_multi_constructor("!", _untagged)

@@ -42,5 +42,11 @@ def candidates(entries: list[Entry], folder_name: str | None = None) -> list[Can
         identity = StudentIdentity(key=safe_key(f"{name}_{pid}"), name=name, lms_id=pid, source="moodle")
         when = e.mtime.timestamp() if e.mtime else 0.0
         out.append(Candidate(identity, e, e.mtime, (suffix_rank(e.name), when), f"moodle:{pid}:{e.relpath}",
-                             label="Moodle", original=NAME.match(e.name)["rest"] if flat else ""))
+                             label="Moodle", original=_rest(e.name) if flat else ""))
     return out
+
+
+def _rest(name: str) -> str:
+    """The student's own file name inside a flat download's ``<student>_<pid>_assignsubmission_file_<name>``."""
+    m = NAME.match(name)
+    return m["rest"] if m else ""

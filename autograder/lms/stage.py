@@ -8,12 +8,12 @@ oversized member is still refused with the loader's message and a zip bomb is ne
 from __future__ import annotations
 
 import hashlib
-import os
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.atomic import write_atomic
 from autograder.lms.keys import safe_key
 from autograder.lms.model import Candidate
 from autograder.submission.load import MAX_SUBMISSION_BYTES
@@ -53,9 +53,7 @@ def stage(c: Candidate, staging: Path) -> Staged:
     path = staging / sha[:16] / _file_name(c.filename)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomic(path, data)
     return Staged(path, sha)
 
 

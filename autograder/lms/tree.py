@@ -11,7 +11,7 @@ import os
 import struct
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from autograder.submission.discover import SKIP_DIRS
@@ -107,7 +107,7 @@ def _zip_time(info: zipfile.ZipInfo) -> datetime | None:
         tag, size = struct.unpack("<HH", extra[:4])
         body = extra[4:4 + size]
         if tag == EXTENDED_TIMESTAMP and len(body) >= 5 and body[0] & 1:
-            return datetime.fromtimestamp(struct.unpack("<i", body[1:5])[0], timezone.utc)
+            return datetime.fromtimestamp(struct.unpack("<i", body[1:5])[0], UTC)
         extra = extra[4 + size:]
     try:
         return datetime(*info.date_time).astimezone()

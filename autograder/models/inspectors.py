@@ -8,7 +8,8 @@ behaviour the grader recomputes itself (e.g. the forward pass from the exported 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -87,6 +88,12 @@ def keras_layers(model: Any) -> list[dict[str, Any]]:
 def keras_weights(obj: Any) -> list[np.ndarray]:
     """The weights of a Keras model or layer, as float arrays, in ``obj.weights`` order."""
     return [np.array(w.numpy() if hasattr(w, "numpy") else w) for w in obj.weights]
+
+
+@inspector
+def keras_weight_shapes(obj: Any) -> list[list[int]]:
+    """The shapes of the weights of a Keras model or layer, in ``obj.weights`` order (no values cross)."""
+    return [[int(d) for d in w.shape] for w in obj.weights]
 
 
 @inspector

@@ -69,7 +69,7 @@ class ToyLM:
         return {"vocab": self.vocab, "seed": self.seed, "scale": self.scale, "eos": self.eos,
                 "eos_bias": self.eos_bias, "masked": self.masked}
 
-    def build(self) -> "ToyLM":
+    def build(self) -> ToyLM:
         """The model is its own live object (a plain callable)."""
         return self
 

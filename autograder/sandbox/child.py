@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from autograder.sandbox import wire
 from autograder import models
 from autograder.models.inspectors import INSPECTORS
+from autograder.sandbox import wire
 
 OUTPUT_CAP = 20_000
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
@@ -41,7 +41,8 @@ class CappedText(io.TextIOBase):
     """A stdout/stderr replacement that keeps the first ``cap`` characters and counts the rest."""
 
     def __init__(self, cap: int = OUTPUT_CAP) -> None:
-        self.cap, self.parts, self.size, self.dropped = cap, [], 0, 0
+        self.cap, self.size, self.dropped = cap, 0, 0
+        self.parts: list[str] = []
 
     def writable(self) -> bool:
         return True
@@ -97,7 +98,7 @@ class Handles:
 class Channel:
     """Frames over a connected socket; SIGALRM is held back while a frame is in flight."""
 
-    def __init__(self, sock: socket.socket, callbacks: "Callbacks", handles: Handles) -> None:
+    def __init__(self, sock: socket.socket, callbacks: Callbacks, handles: Handles) -> None:
         self.sock = sock
         self.reader = sock.makefile("rb")
         self.callbacks = callbacks
@@ -321,6 +322,8 @@ def serve(sock: socket.socket) -> None:
         except Exception as exc:  # noqa: BLE001 - the request's values could not be rebuilt here
             message = {"op": "unusable", "error": f"{type(exc).__name__}: {exc}"[:500]}
         op = message.get("op")
+        if op in ("call", "remote", "unusable"):  # arguments rebuilt (or not): from here on the call's limit counts
+            channel.send({"op": "accepted"})
         if op == "run_cells":
             reply = runner.run_cells(message)
         elif op == "call":

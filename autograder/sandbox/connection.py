@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import signal
 import socket
-import shutil
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from autograder.sandbox import wire
 from autograder.sandbox.outcomes import ChildDied, ErrorInfo
@@ -38,7 +39,7 @@ class DeadlineReader:
         if not self.buffer:
             remaining = self.deadline - time.monotonic()
             if remaining <= 0:
-                raise socket.timeout("deadline")
+                raise TimeoutError("deadline")
             self.sock.settimeout(remaining)
             chunk = self.sock.recv(max(n, READ_CHUNK) if n < READ_CHUNK else n)
             if not chunk:
@@ -95,7 +96,7 @@ class Connection:
             try:
                 tree, buffers = wire.read_frame(self.reader, self.max_bytes)
                 return wire.unpack(tree, buffers, make_callback, make_handle=make_handle)
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 self.kill()
                 raise ChildDied(ErrorInfo("timeout")) from None
             except (EOFError, OSError, wire.WireError, ValueError, TypeError) as exc:

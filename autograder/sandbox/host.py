@@ -26,7 +26,6 @@ from dataclasses import asdict, replace
 from autograder.sandbox import isolate, wire
 
 
-
 def _child_env() -> None:
     os.environ.update({
         "HOME": "/tmp", "TMPDIR": "/tmp", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/.matplotlib",
@@ -99,7 +98,7 @@ def _spawn(request: dict, channel_fd: int, status_fd: int, jail: isolate.Isolati
 def _supervise(status: socket.socket, child: int, in_pid_ns: bool) -> None:
     """Wait for the child's exit (or a ``kill`` request, or the grader's end) and report the status."""
     status.sendall(wire.pack({"op": "spawned", "pid_namespace": in_pid_ns}))
-    watch = [status]
+    watch: list[socket.socket | int] = [status]
     try:
         watch.append(os.pidfd_open(child))
     except (AttributeError, OSError):

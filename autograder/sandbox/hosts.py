@@ -37,7 +37,7 @@ class Sandbox(Protocol):
 
     def wait_ready(self) -> dict: ...
 
-    def spawn(self) -> Connection: ...
+    def spawn(self, limits: isolate.Limits | None = None) -> Connection: ...
 
     def close(self) -> None: ...
 
@@ -98,7 +98,7 @@ class ForkServer:
         self.slot = slot
         self._spawned = 0
         self._own = HostProcess(settings) if control is None else None
-        self.control = self._own.controls[0] if self._own else control
+        self.control: socket.socket = self._own.controls[0] if self._own else control  # type: ignore[assignment]
         self._log_path = self._own.log_path if self._own else log_path
         self._ready: dict | None = None
         self._isolation: isolate.Isolation | None = None
@@ -128,7 +128,7 @@ class ForkServer:
         self.control.settimeout(timeout)
         try:
             data, fds, _, _ = socket.recv_fds(self.control, 1 << 20, 2)
-        except (socket.timeout, OSError) as exc:
+        except (TimeoutError, OSError) as exc:
             raise RuntimeError(f"sandbox host is not answering ({exc}): {self.log_tail()}") from exc
         if not data:
             raise RuntimeError(f"sandbox host exited: {self.log_tail()}")
@@ -154,7 +154,8 @@ class ForkServer:
     def _owns_uids(self) -> bool:
         return os.geteuid() == 0 and not self.isolation.user_namespace
 
-    def spawn(self) -> Connection:
+    def spawn(self, limits: isolate.Limits | None = None) -> Connection:
+        """A new child, limited by ``limits`` (default: the settings' limits)."""
         isolation = self.isolation
         data, data_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         status, status_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -162,7 +163,7 @@ class ForkServer:
         workdir = "" if isolation.namespaces else tempfile.mkdtemp(prefix="ag-work-")
         if workdir and os.geteuid() == 0:
             os.chown(workdir, uid, uid)
-        request = {"op": "spawn", "uid": uid, "workdir": workdir, "limits": self.settings.limits().__dict__}
+        request = {"op": "spawn", "uid": uid, "workdir": workdir, "limits": (limits or self.settings.limits()).__dict__}
         try:
             socket.send_fds(self.control, [wire.pack(request)], [data_theirs.fileno(), status_theirs.fileno()])
         finally:
@@ -186,7 +187,7 @@ class ForkServer:
         if self._own:
             self._own.close()
 
-    def __enter__(self) -> "ForkServer":
+    def __enter__(self) -> ForkServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -209,10 +210,11 @@ class FreshHosts:
     def isolation(self) -> isolate.Isolation:
         return self._isolation
 
-    def spawn(self) -> Connection:
+    def spawn(self, limits: isolate.Limits | None = None) -> Connection:
+        """A new child in a new host of its own."""
         host = ForkServer(self.settings, self.slot)
         try:
-            child = host.spawn()
+            child = host.spawn(limits)
         except BaseException:
             host.close()
             raise
@@ -226,7 +228,7 @@ class FreshHosts:
     def close(self) -> None:
         """Nothing to do: each host closes with its child."""
 
-    def __enter__(self) -> "FreshHosts":
+    def __enter__(self) -> FreshHosts:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -18,6 +18,7 @@ import resource
 import signal
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -41,7 +42,8 @@ PR_SET_NO_NEW_PRIVS = 38
 DEVICES = ("null", "zero", "full", "random", "urandom")
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True) if sys.platform == "linux" else None
+_libc: Any = (ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+              if sys.platform == "linux" else None)
 
 
 class IsolationError(OSError):
@@ -172,7 +174,8 @@ def enter_jail(root: str, extra_paths: list[str], hidden: list[str]) -> Isolatio
             _write("/proc/self/gid_map", f"0 {gid} 1")
         unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
     except (IsolationError, OSError) as exc:
-        return Isolation(False, False, False, False, f"namespaces unavailable ({exc}); limits and process isolation only")
+        return Isolation(False, False, False, False,
+                         f"namespaces unavailable ({exc}); limits and process isolation only")
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
     for d in SYSTEM_DIRS:
@@ -279,8 +282,9 @@ def prepare_system_call_filter() -> bool:
     """Build the seccomp filter (in the host, before it forks children); whether libseccomp made one."""
     global _FILTER
     try:
-        import pyseccomp as seccomp
         import errno
+
+        import pyseccomp as seccomp
 
         f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
         for name in DENIED_SYSCALLS:

@@ -43,7 +43,7 @@ class ErrorInfo:
     traceback: str = ""
 
     @classmethod
-    def from_child(cls, data: Any) -> "ErrorInfo":
+    def from_child(cls, data: Any) -> ErrorInfo:
         """The error a child reported, with every field checked and capped."""
         data = data if isinstance(data, dict) else {}
         kind = data.get("kind")

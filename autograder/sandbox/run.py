@@ -17,16 +17,28 @@ from a child that has since died refers to nothing: using it fails as ``lost_han
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from autograder.sandbox.connection import Connection
 from autograder.sandbox.hosts import Sandbox
-from autograder.sandbox.outcomes import (CELL_STATUSES, CallOutcome, CellStatus, ChildDied, ErrorInfo, NotebookRun,
-                                         clean_names, clean_seconds, clean_text)
+from autograder.sandbox.isolate import Limits
+from autograder.sandbox.outcomes import (
+    CELL_STATUSES,
+    CallOutcome,
+    CellStatus,
+    ChildDied,
+    ErrorInfo,
+    NotebookRun,
+    clean_names,
+    clean_seconds,
+    clean_text,
+)
 from autograder.sandbox.wire import HandleRef
 from autograder.submission.load import Submission
 
 GRACE_SECONDS = 2.0
+SETUP_SECONDS = 120.0  # for the child to rebuild a call's arguments (a model, a tensor: maybe an import)
 FATAL_CALLS_PER_FUNCTION = 2
 FATAL_KINDS = {"timeout", "memory", "cpu", "crashed", "exit"}
 PROBATION_SHARE = 0.25
@@ -43,8 +55,10 @@ class SubmissionRun:
     """A submission's live child process (restarted when needed) and the outcome of its cells."""
 
     def __init__(self, host: Sandbox, submission: Submission, *, notebook_seconds: float,
-                 cell_seconds: float, call_seconds: float, max_restarts: int) -> None:
+                 cell_seconds: float, call_seconds: float, max_restarts: int,
+                 child_limits: Limits | None = None) -> None:
         self.host = host
+        self.child_limits = child_limits
         self.submission = submission
         self.notebook_seconds = notebook_seconds
         self.cell_seconds = cell_seconds
@@ -69,7 +83,7 @@ class SubmissionRun:
         """Start a child and run the cells, skipping cells that killed an earlier child."""
         while True:
             self._running_cell = None
-            self.child = self.host.spawn()
+            self.child = self.host.spawn(self.child_limits)
             self.generation += 1
             try:
                 self.child.send({"op": "setup", "filename": self.submission.filename,
@@ -174,11 +188,15 @@ class SubmissionRun:
             return len(callbacks) - 1
 
         message.update(args=list(args), kwargs=dict(kwargs), timeout=seconds, return_args=return_args)
-        start = time.monotonic()
-        deadline = start + seconds + GRACE_SECONDS
         generation = self.generation
+        start = time.monotonic()
         try:
             self.child.send(message, register)
+            # Rebuilding the arguments (a portable model, a tensor: an import in a cold child) is not the
+            # student's time; the call's limit starts once the child has them.
+            self._expect(self.child.receive(time.monotonic() + SETUP_SECONDS), "accepted")
+            start = time.monotonic()
+            deadline = start + seconds + GRACE_SECONDS
             while True:
                 reply = self.child.receive(deadline, make_handle=lambda i, t, b: HandleRef(i, generation, t, b))
                 if reply.get("op") == "callback":
@@ -189,9 +207,9 @@ class SubmissionRun:
                                                                  f"{clean_text(reply.get('op'), 40)!r}"))
                 break
         except ChildDied as died:
-            self.student_seconds += time.monotonic() - start
-            return self._note(breaker, CallOutcome(False, error=died.reason, elapsed=time.monotonic() - start,
-                                                   limit=seconds))
+            spent = time.monotonic() - start
+            self.student_seconds += spent
+            return self._note(breaker, CallOutcome(False, error=died.reason, elapsed=spent, limit=seconds))
         elapsed = min(clean_seconds(reply.get("elapsed"), seconds + GRACE_SECONDS), time.monotonic() - start)
         self.student_seconds += elapsed
         stdout = clean_text(reply.get("stdout"), 25_000)
@@ -218,8 +236,8 @@ class SubmissionRun:
     def _answer_callback(self, request: dict, callbacks: list[Callable]) -> None:
         assert self.child is not None
         index = request.get("id")
-        args = request.get("args") if isinstance(request.get("args"), list) else []
-        kwargs = request.get("kwargs") if isinstance(request.get("kwargs"), dict) else {}
+        args: list = request["args"] if isinstance(request.get("args"), list) else []
+        kwargs: dict = request["kwargs"] if isinstance(request.get("kwargs"), dict) else {}
         if type(index) is not int or not 0 <= index < len(callbacks):
             self.child.send({"op": "callback_result", "ok": False, "error": "no such callback"})
             return

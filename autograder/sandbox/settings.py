@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder.sandbox import isolate
+from autograder.sandbox.isolate import Limits
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,6 @@ class SandboxSettings:
     max_message_bytes: int = 32 * 1024**2  # the largest message a child may send; a larger one ends the call
     seed: int | None = None  # autograder audit: the host's hash seed, and its children seed their global RNGs
 
-    def limits(self) -> isolate.Limits:
-        return isolate.Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
+    def limits(self) -> Limits:
+        return Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
                               file_bytes=self.file_bytes, processes=self.processes, tmp_bytes=self.tmp_bytes)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import math
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -35,6 +36,12 @@ ALLOWED_DTYPES = {
     for t in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
               "float16", "float32", "float64", "complex64", "complex128")
 }
+
+
+class Reader(Protocol):
+    """Anything frames are read from: a buffered socket file, an in-memory datagram, a deadline-bound reader."""
+
+    def read(self, n: int, /) -> bytes: ...
 
 
 class WireError(Exception):
@@ -288,7 +295,7 @@ class Decoder:
     def _array(self, node: dict) -> Any:
         scalar = "$s" in node
         raw = self._buffer(node["$s" if scalar else "$a"])
-        dtype = ALLOWED_DTYPES.get(node.get("dt"))
+        dtype = ALLOWED_DTYPES.get(str(node.get("dt")))
         shape = node.get("sh")
         if dtype is None:
             raise WireError("dtype not allowed")
@@ -319,7 +326,7 @@ def pack(message: dict[str, Any], register_callback: Callable[[Any], int] | None
     return _PREFIX.pack(MAGIC, len(meta) + 1 + len(header), len(sizes)) + body
 
 
-def read_frame(stream: BinaryIO, limit: int = MAX_FRAME_BYTES) -> tuple[Any, list[bytes]]:
+def read_frame(stream: Reader, limit: int = MAX_FRAME_BYTES) -> tuple[Any, list[bytes]]:
     """Read one frame: the JSON tree and its buffers. Raises EOFError at a clean end of stream."""
     prefix = _read_exact(stream, _PREFIX.size, allow_eof=True)
     magic, header_len, nbuf = _PREFIX.unpack(prefix)
@@ -355,7 +362,7 @@ def unpack(tree: Any, buffers: list[bytes], make_callback: Callable[[int], Any] 
         raise WireError("value nested too deeply") from exc
 
 
-def _read_exact(stream: BinaryIO, n: int, allow_eof: bool = False) -> bytes:
+def _read_exact(stream: Reader, n: int, allow_eof: bool = False) -> bytes:
     chunks, got = [], 0
     while got < n:
         chunk = stream.read(n - got)

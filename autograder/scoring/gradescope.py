@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from autograder.atomic import write_atomic
 from autograder.scoring.results import SubmissionResult
 
 
@@ -27,7 +27,8 @@ def gradescope_results(result: SubmissionResult) -> dict[str, Any]:
     for t in result.tests:
         tests.append({"name": t.name, "score": t.score, "max_score": t.max_score, "output": t.output,
                       "visibility": t.visibility, "status": "passed" if t.passed else "failed",
-                      "extra_data": {"question": t.question, "test_id": t.test_id, "public": t.public}})
+                      "extra_data": {"question": t.question, "test_id": t.test_id, "public": t.public,
+                                     "failure": t.failure}})
     return {
         "score": result.total,
         "execution_time": round(result.wall_seconds, 2),
@@ -43,8 +44,5 @@ def gradescope_results(result: SubmissionResult) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False))
-    os.replace(tmp, path)
+    """Strict JSON (no NaN or Infinity) via a temporary file and rename, so a reader never sees half a file."""
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))

@@ -21,6 +21,8 @@ class Job:
     path: Path
     key: str
     seed: int | None = None
+    assignment: str = ""  # which assignment's tests grade it (a pool may serve several); "" the first
+    questions: frozenset[str] | None = None  # grade only these questions (the others' results are reused)
 
 
 def find_submissions(args: list[Path]) -> list[Path]:
@@ -35,14 +37,3 @@ def find_submissions(args: list[Path]) -> list[Path]:
         else:
             found.append(arg)
     return found
-
-
-def make_jobs(paths: list[Path]) -> list[Job]:
-    """One job per file, keyed by its stem (made unique with -2, -3 ... when stems repeat)."""
-    seen: dict[str, int] = {}
-    jobs = []
-    for p in paths:
-        stem = p.stem or "submission"
-        seen[stem] = seen.get(stem, 0) + 1
-        jobs.append(Job(p.resolve() if p.exists() else p, stem if seen[stem] == 1 else f"{stem}-{seen[stem]}"))
-    return jobs

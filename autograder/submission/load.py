@@ -13,6 +13,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,10 @@ def _from_zip(path: Path, data: bytes) -> Submission:
             if info.file_size > MAX_SUBMISSION_BYTES:
                 raise LoadError("the notebook inside the zip file is too large")
             inner = zf.read(names[0])
-    except (zipfile.BadZipFile, OSError) as exc:
+    except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required for extraction"
+        raise LoadError("the zip file is encrypted; submit it without a password") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            zlib.error) as exc:
         raise LoadError("the file is not a valid zip archive") from exc
     cells, warnings = notebook_cells(inner)
     return Submission(path, Path(names[0]).name, inner, cells, warnings)
@@ -148,7 +152,7 @@ def split_script(text: str) -> list[str]:
     """Split a script into runnable chunks: top-level statements, or best-effort blocks if it has a SyntaxError."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return _blocks(text)
     lines = text.splitlines(True)
     chunks = []

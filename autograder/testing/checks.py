@@ -10,7 +10,8 @@ expected value, so a hidden test can fail loudly without giving its answer away:
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,7 @@ def otter_cases(module: Any) -> Iterator[tuple[str, Any]]:
 
 
 class OtterFile(pytest.File):
-    def collect(self) -> Iterator["OtterCase"]:
+    def collect(self) -> Iterator[OtterCase]:
         module = load_otter_module(self.path)
         question = getattr(module, "name", self.path.stem)
         for attr, case in otter_cases(module):

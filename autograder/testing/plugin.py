@@ -16,7 +16,16 @@ from dataclasses import dataclass
 
 import pytest
 
-from autograder.testing.proxy import Student, StudentError
+from autograder.testing.outcome import Failure
+from autograder.testing.proxy import (
+    MissingFunction,
+    NotImplementedStub,
+    SandboxSetupError,
+    Student,
+    StudentCrash,
+    StudentError,
+    StudentTimeout,
+)
 
 _current: Student | None = None
 
@@ -73,6 +82,26 @@ def describe(item: pytest.Item, hidden_visibility: str, public_visibility: str) 
     name = f"{q.args[0]}: {description}" + (f" [{param.id}]" if param is not None else "")
     test_id = ("public/" if public else "hidden/") + item.nodeid.split("/tests/", 1)[-1]
     return TestMeta(test_id, name, str(q.args[0]), weight, visibility, public)
+
+
+def failure_kind(excinfo: pytest.ExceptionInfo | None) -> Failure:
+    """Why a test failed, from the exception it ended with."""
+    exc = excinfo.value if excinfo is not None else None
+    if isinstance(exc, NotImplementedStub):
+        return "not_implemented"
+    if isinstance(exc, MissingFunction):
+        return "missing"
+    if isinstance(exc, StudentTimeout):
+        return "timeout"
+    if isinstance(exc, SandboxSetupError):
+        return "grader"
+    if isinstance(exc, StudentError):
+        if exc.info.kind in ("memory", "exit"):
+            return "memory" if exc.info.kind == "memory" else "exit"
+        return "crash" if isinstance(exc, StudentCrash) else "exception"
+    if isinstance(exc, pytest.skip.Exception):
+        return "not_run"
+    return "assertion"
 
 
 def failure_text(excinfo: pytest.ExceptionInfo | None, description: str) -> str:

@@ -136,7 +136,7 @@ class StudentFunction:
     def __init__(self, run: SubmissionRun, name: str, timeout: float, memory_mb: int) -> None:
         self._run, self.name, self.timeout, self._memory_mb = run, name, timeout, memory_mb
 
-    def with_timeout(self, seconds: float) -> "StudentFunction":
+    def with_timeout(self, seconds: float) -> StudentFunction:
         """The same function with another time limit (for tests that legitimately take longer)."""
         return StudentFunction(self._run, self.name, seconds, self._memory_mb)
 
@@ -182,8 +182,14 @@ class StudentFunction:
                 self._bind(outcome.kwargs_after or {}, f"an argument of {label}"))
 
     def repeat(self, times: int, *args: Any, **kwargs: Any) -> list:
-        """Call ``times`` times inside the sandbox on the same argument objects (an ``rng`` advances)."""
-        return self._bind(self._outcome(args, kwargs, times, False).value, f"{self.name}(...)")
+        """Call ``times`` times inside the sandbox on the same argument objects (an ``rng`` advances); exactly
+        ``times`` results, or a ``StudentError``."""
+        values = self._outcome(args, kwargs, times, False).value
+        if not isinstance(values, list) or len(values) != times:
+            got = len(values) if isinstance(values, list) else type(values).__name__
+            raise StudentError(self.name, ErrorInfo("exception", message="wrong count"),
+                               f"{self.name} was called {times} times but {got} results came back")
+        return self._bind(values, f"{self.name}(...)")
 
 
 class Student:

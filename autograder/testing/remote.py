@@ -15,12 +15,15 @@ lie; a test should check behaviour it recomputes itself where it can (``describe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from autograder.sandbox.wire import HandleRef
 
-if TYPE_CHECKING:
-    from autograder.testing.proxy import StudentFunction
+
+class Owner(Protocol):
+    """What a handle acts through: the student function that returned it (its limits apply)."""
+
+    def remote(self, handle: Handle, action: str, name: str, args: tuple, kwargs: dict, label: str) -> Any: ...
 
 
 class Handle(HandleRef):
@@ -28,7 +31,7 @@ class Handle(HandleRef):
 
     __slots__ = ("_owner", "_label")
 
-    def __init__(self, ref: HandleRef, owner: "StudentFunction", label: str) -> None:
+    def __init__(self, ref: HandleRef, owner: Owner, label: str) -> None:
         super().__init__(ref.handle_id, ref.generation, ref.type_name, ref.bases)
         object.__setattr__(self, "_owner", owner)
         object.__setattr__(self, "_label", label)

@@ -2,8 +2,12 @@
 
 ``run_batch`` starts pytest with a plugin whose ``pytest_runtestloop`` takes submissions from an
 iterator: for each, it runs the cells in a fresh sandboxed child, binds the ``student`` fixture to
-it, runs every collected item through pytest's normal protocol, and hands a ``SubmissionResult``
-to a callback. Module and session fixtures (reference data, models) are set up once per batch.
+it, runs the collected items of the submission's assignment (or of the questions its job names)
+through pytest's normal protocol, and hands a ``GradedRun`` (the outcomes, before points) to a
+callback. One session collects the tests of every assignment it may be given. Module and session
+fixtures (reference data, models) are set up once per batch. Whatever goes wrong with one submission
+(its file, its child, a test's code, the grader itself) ends as that submission's outcome: the
+session goes on with the next one.
 """
 
 from __future__ import annotations
@@ -13,21 +17,24 @@ import importlib.util
 import io
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Literal, cast
 
 import pytest
 
 from autograder.config import Assignment, AssignmentPaths, Limits
-from autograder.sandbox.run import SubmissionRun
+from autograder.sandbox import isolate
 from autograder.sandbox.hosts import Sandbox
 from autograder.sandbox.outcomes import ChildDied, NotebookRun
-from autograder.scoring.results import SubmissionResult, TestOutcome, score
+from autograder.sandbox.run import SubmissionRun
 from autograder.submission.discover import Job
 from autograder.submission.load import LoadError, load_submission
 from autograder.testing import plugin as plugin_module
 from autograder.testing.otter_tests import OtterFile, is_otter_test_file
+from autograder.testing.outcome import GradedRun, TestOutcome
 from autograder.testing.proxy import Student
 from autograder.testing.seeding import seed_run
 
@@ -46,15 +53,16 @@ class CheapReports:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
         excinfo = call.excinfo
-        if excinfo is None:
-            outcome, longrepr = "passed", None
-        elif isinstance(excinfo.value, pytest.skip.Exception):
+        outcome: Literal["passed", "failed", "skipped"] = "passed"
+        longrepr: Any = None
+        if excinfo is not None and isinstance(excinfo.value, pytest.skip.Exception):
             path, line = item.reportinfo()[:2]
             outcome, longrepr = "skipped", (str(path), (line or 0) + 1, str(excinfo.value))
-        else:
+        elif excinfo is not None:
             outcome, longrepr = "failed", f"{excinfo.typename}: {str(excinfo.value)[:500]}"
+        when = cast(Literal["setup", "call", "teardown"], call.when)
         return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), outcome, longrepr,
-                                 call.when, duration=call.duration, start=call.start, stop=call.stop)
+                                 when, duration=call.duration, start=call.start, stop=call.stop)
 
 
 def load_reference(paths: AssignmentPaths) -> ModuleType:
@@ -70,16 +78,31 @@ def load_reference(paths: AssignmentPaths) -> ModuleType:
     return module
 
 
+@dataclass(frozen=True)
+class Setup:
+    """An assignment a grading session grades: where its files are, its config section and its limits."""
+
+    paths: AssignmentPaths
+    spec: Assignment
+    limits: Limits
+
+    def owns(self, path: Path) -> bool:
+        """Whether a test file belongs to this assignment (its public or hidden tests)."""
+        return path.is_relative_to(self.paths.public_tests) or path.is_relative_to(self.paths.hidden_tests)
+
+
 class GradingSession:
     """The pytest plugin object that drives a batch."""
 
-    def __init__(self, paths: AssignmentPaths, assignment: Assignment, limits: Limits, host: Sandbox,
-                 jobs: Iterable[Job], on_result: Callable[[SubmissionResult], None]) -> None:
-        self.paths, self.assignment, self.limits, self.host = paths, assignment, limits, host
+    def __init__(self, setups: dict[str, Setup], host: Sandbox, jobs: Iterable[Job],
+                 on_result: Callable[[GradedRun], None]) -> None:
+        self.setups, self.host = setups, host
         self.jobs = jobs
         self.on_result = on_result
         self.errors: list[str] = []
         self.meta: dict[str, plugin_module.TestMeta] = {}
+        self.items: dict[str, list[pytest.Item]] = {name: [] for name in setups}
+        self.current: Setup = next(iter(setups.values()))
         self._outcomes: list[TestOutcome] = []
 
     # --- pytest hooks -------------------------------------------------------------------------
@@ -96,7 +119,8 @@ class GradingSession:
         settings.load_profile("autograder")
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
-        if file_path.suffix == ".py" and file_path.parent == self.paths.public_tests and is_otter_test_file(file_path):
+        public = {s.paths.public_tests for s in self.setups.values()}
+        if file_path.suffix == ".py" and file_path.parent in public and is_otter_test_file(file_path):
             return OtterFile.from_parent(parent, path=file_path)
         return None
 
@@ -106,38 +130,49 @@ class GradingSession:
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
+            name = next((n for n, s in self.setups.items() if s.owns(item.path)), None)
+            if name is None:
+                self.errors.append(f"{item.nodeid}: not a test of {', '.join(self.setups)}")
+                continue
+            spec = self.setups[name].spec
             try:
-                meta = plugin_module.describe(item, self.assignment.hidden_visibility,
-                                              self.assignment.public_visibility)
+                meta = plugin_module.describe(item, spec.hidden_visibility, spec.public_visibility)
             except ValueError as exc:
                 self.errors.append(str(exc))
                 continue
-            if meta.question not in self.assignment.questions:
+            if meta.question not in spec.questions:
                 self.errors.append(f"{item.nodeid}: question {meta.question!r} is not in grading_config.yaml")
             self.meta[item.nodeid] = meta
-        covered = {m.question for m in self.meta.values()}
-        for q in self.assignment.questions:
-            if q not in covered:
-                self.errors.append(f"question {q!r} has no tests")
+            self.items[name].append(item)
+        for name, setup in self.setups.items():
+            covered = {self.meta[i.nodeid].question for i in self.items[name]}
+            for q in setup.spec.questions:
+                if q not in covered:
+                    self.errors.append(f"{name}: question {q!r} has no tests")
 
     @pytest.fixture
     def reference(self) -> ModuleType:
-        """The reference solution (``solutions/<assignment>/solution.py``)."""
-        return load_reference(self.paths)
+        """The reference solution (``solutions/<assignment>/solution.py``) of the submission's assignment."""
+        return load_reference(self.current.paths)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         if self.errors:
             return True
-        items = list(session.items)
         self.host.wait_ready()  # a shared host may still be importing: take no job before it can fork
         for job in self.jobs:
+            name = job.assignment or next(iter(self.setups))
+            self.current = self.setups[name]
+            items = [i for i in self.items[name]
+                     if job.questions is None or self.meta[i.nodeid].question in job.questions]
+            if items:  # fixtures of what ran before that these items do not use are torn down now
+                session._setupstate.teardown_exact(items[0])
             self.on_result(self._grade(job, items))
         return True
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-        outcome = yield
+        outcome: Any = yield
         report = outcome.get_result()
         meta = self.meta.get(item.nodeid)
         if meta is None:
@@ -152,39 +187,56 @@ class GradingSession:
                        plugin_module.failure_text(call.excinfo, description) + ")"
             else:
                 text = plugin_module.failure_text(call.excinfo, description)
+            kind = "" if passed else ("not_run" if report.when == "setup" else plugin_module.failure_kind(call.excinfo))
             self._outcomes.append(TestOutcome(meta.test_id, meta.name, meta.question, meta.weight, meta.visibility,
-                                              meta.public, passed, text, call.duration))
+                                              meta.public, passed, text, call.duration, kind))
 
     # --- grading one submission -----------------------------------------------------------------
-    def _grade(self, job: Job, items: list[pytest.Item]) -> SubmissionResult:
+    def _grade(self, job: Job, items: list[pytest.Item]) -> GradedRun:
+        """Grade one submission; anything unexpected becomes its row ("could not be graded"), never the batch's end."""
         start = time.monotonic()
-        result = SubmissionResult(submission=job.key, path=str(job.path), assignment=self.paths.name,
-                                  isolation=self.host.isolation.level)
+        result = GradedRun(submission=job.key, path=str(job.path), assignment=self.current.paths.name,
+                           questions=job.questions)
         self._outcomes = []
+        try:
+            result.isolation = self.host.isolation.level
+            self._grade_into(result, job, items)
+        except Exception as exc:  # noqa: BLE001 - the fault boundary of one submission
+            result.error = f"Your submission could not be graded: the grader failed on it ({type(exc).__name__}: " \
+                           f"{str(exc)[:300]}). Course staff have been told; it will be graded again."
+            result.lost = True
+            self._outcomes = []
+            self._fail_all(items, result.error, "grader")
+        result.outcomes = self._outcomes
+        result.wall_seconds = time.monotonic() - start
+        return result
+
+    def _grade_into(self, result: GradedRun, job: Job, items: list[pytest.Item]) -> None:
         seed_run(job.seed, items)
         try:
             submission = load_submission(job.path)
         except LoadError as exc:
             result.error = f"Your submission could not be run: {exc}."
-            self._fail_all(items, result.error)
-            return self._finish(result, start)
+            self._fail_all(items, result.error, "not_run")
+            return
         result.messages.extend(f"Note: {w}." for w in submission.warnings)
-        run = SubmissionRun(self.host, submission, notebook_seconds=self.limits.notebook_seconds,
-                            cell_seconds=self.limits.cell_seconds, call_seconds=self.limits.call_seconds,
-                            max_restarts=self.limits.restarts)
+        limits, spec = self.current.limits, self.current.spec
+        run = SubmissionRun(self.host, submission, notebook_seconds=limits.notebook_seconds,
+                            cell_seconds=limits.cell_seconds, call_seconds=limits.call_seconds,
+                            max_restarts=limits.restarts, child_limits=child_limits(limits))
         try:
             try:
                 notebook = run.start()
             except (ChildDied, RuntimeError) as exc:
                 result.error = f"Your notebook could not be run: {exc}"
-                self._fail_all(items, result.error)
-                return self._finish(result, start)
-            result.messages.extend(notebook_messages(notebook, self.limits))
-            missing = [q for q in self.assignment.questions if notebook.names.get(q) != "function"]
+                self._fail_all(items, result.error, "crash")
+                return
+            result.messages.extend(notebook_messages(notebook, limits))
+            missing = [q for q in spec.questions if notebook.names.get(q) != "function"]
             if missing:
                 result.messages.append(f"Your notebook does not define {', '.join(missing)} (check the names "
                                        f"and that the cells defining them run without errors).")
-            plugin_module.set_current_student(Student(run, self.limits.call_seconds, self.limits.memory_mb))
+            plugin_module.set_current_student(Student(run, limits.call_seconds, limits.memory_mb))
             test_start, student_before = time.monotonic(), run.student_seconds
             for i, item in enumerate(items):
                 # The last item names the first as its successor, so module and session fixtures stay
@@ -192,23 +244,17 @@ class GradingSession:
                 nextitem = items[i + 1] if i + 1 < len(items) else items[0]
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
             # The tests' own time: the student's calls inside them count as student time.
-            result.test_seconds = time.monotonic() - test_start - (run.student_seconds - student_before)
+            result.test_seconds = max(0.0, time.monotonic() - test_start - (run.student_seconds - student_before))
         finally:
             plugin_module.set_current_student(None)
             result.student_seconds = run.student_seconds
             run.close()
-        return self._finish(result, start)
 
-    def _fail_all(self, items: list[pytest.Item], reason: str) -> None:
+    def _fail_all(self, items: list[pytest.Item], reason: str, kind: str) -> None:
         for item in items:
             meta = self.meta[item.nodeid]
             self._outcomes.append(TestOutcome(meta.test_id, meta.name, meta.question, meta.weight, meta.visibility,
-                                              meta.public, False, f"not run: {reason}"))
-
-    def _finish(self, result: SubmissionResult, start: float) -> SubmissionResult:
-        result.tests, result.questions = score(self._outcomes, self.assignment)
-        result.wall_seconds = time.monotonic() - start
-        return result
+                                              meta.public, False, f"not run: {reason}", 0.0, kind))  # type: ignore[arg-type]
 
 
 def notebook_messages(notebook: NotebookRun, limits: Limits) -> list[str]:
@@ -245,14 +291,25 @@ def _line_of(tb: str) -> str:
     return f" ({last.split(', ', 1)[1].split(', in')[0]})" if ", line" in last else ""
 
 
-def run_batch(paths: AssignmentPaths, assignment: Assignment, limits: Limits, host: Sandbox,
-              jobs: Iterable[Job], on_result: Callable[[SubmissionResult], None]) -> None:
-    """Grade every job with one pytest session; raises AuthorError if the tests cannot be collected."""
-    session = GradingSession(paths, assignment, limits, host, jobs, on_result)
-    test_dirs = [str(d) for d in (paths.public_tests, paths.hidden_tests) if d.is_dir()]
-    args = [*test_dirs, "-c", str(PYTEST_INI), "--rootdir", str(paths.root), "-p", "no:cacheprovider",
+def child_limits(limits: Limits) -> isolate.Limits:
+    """The resource limits of a submission's child process."""
+    return isolate.Limits(memory_bytes=limits.memory_mb * 1024**2, cpu_seconds=limits.cpu_seconds,
+                          file_bytes=limits.file_mb * 1024**2, processes=limits.processes,
+                          tmp_bytes=limits.tmp_mb * 1024**2)
+
+
+def run_batch(setups: dict[str, Setup], host: Sandbox, jobs: Iterable[Job],
+              on_result: Callable[[GradedRun], None]) -> None:
+    """Grade every job with one pytest session over the tests of every assignment in ``setups``; raises
+    AuthorError if the tests cannot be collected."""
+    session = GradingSession(setups, host, jobs, on_result)
+    root = next(iter(setups.values())).paths.root
+    test_dirs = [str(d) for s in setups.values() for d in (s.paths.public_tests, s.paths.hidden_tests) if d.is_dir()]
+    # importlib mode: test packages never go on sys.path, so an assignment named like a library
+    # (``transformers``) cannot shadow it, and several assignments' tests live in one session.
+    args = [*test_dirs, "-c", str(PYTEST_INI), "--rootdir", str(root), "-p", "no:cacheprovider",
             "--assert=plain", "-s", "-p", "no:terminal", "-p", "no:logging", "-p", "no:warnings",
-            "--confcutdir", str(paths.root)]
+            "--confcutdir", str(root), "--import-mode=importlib"]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         code = pytest.main(args, plugins=[plugin_module, session, CheapReports()])

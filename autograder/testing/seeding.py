@@ -12,7 +12,7 @@ submission, seeds its global RNGs (``random``, NumPy, PyTorch) with it.
 from __future__ import annotations
 
 import random
-from typing import Iterable
+from collections.abc import Iterable
 
 _hypothesis_seed: int | None = None  # the seed the hypothesis tests of this worker currently use
 
@@ -29,7 +29,7 @@ def seed_run(seed: int | None, items: Iterable[object]) -> None:
         import hypothesis
 
         for fn in hypothesis_tests(items):
-            hypothesis.seed(seed)(fn)  # seed None restores the profile's derandomized examples
+            hypothesis.seed(seed)(fn)  # type: ignore[type-var]  # None restores the profile's derandomized examples
         _hypothesis_seed = seed
 
 

@@ -21,16 +21,17 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
+from autograder import models as toy_models
 from autograder.sandbox import wire
 from autograder.sandbox.child import make_rng
 from autograder.sandbox.outcomes import ErrorInfo
-from autograder import models as toy_models
 from autograder.testing.plugin import MARKERS
 from autograder.testing.proxy import StudentError, describe_failure
 
@@ -78,7 +79,7 @@ class ShimFunction:
     def __init__(self, ns: dict, name: str, timeout: float, memory_mb: int) -> None:
         self._ns, self.name, self.timeout, self._memory_mb = ns, name, timeout, memory_mb
 
-    def with_timeout(self, seconds: float) -> "ShimFunction":
+    def with_timeout(self, seconds: float) -> ShimFunction:
         return ShimFunction(self._ns, self.name, seconds, self._memory_mb)
 
     def _fail(self, info: ErrorInfo) -> StudentError:

@@ -1,9 +1,10 @@
-"""Grade a batch: find the submissions, fan them out to worker processes, write every result.
+"""The grading pool: worker processes that grade submissions in the sandbox and send back results.
 
-Each worker owns a sandbox host and one pytest session and takes submissions from a shared
-queue. Results come back to this process (``autograder.batch`` stores and writes them). A worker
-that dies loses only the submissions it held: they get a row with zeros and a message, and the
-batch goes on. Workers die with this process, even when it is killed with SIGKILL.
+Each worker holds a control socket of the pool's one sandbox host and one pytest session, and takes
+submissions from a shared queue; it scores each run and sends the result back to this process
+(``autograder.grading.batch`` stores and writes them). A worker that dies loses only the submission
+it held: it gets a row with zeros and a message, and the batch goes on. Workers die with this
+process, even when it is killed with SIGKILL.
 """
 
 from __future__ import annotations
@@ -13,14 +14,25 @@ import os
 import queue
 import socket
 import traceback
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
-from autograder.config import AssignmentPaths, Config, Limits, assignment, find_config, limits_for, load_config
+from autograder.config import (
+    Assignment,
+    AssignmentPaths,
+    Config,
+    Limits,
+    assignment,
+    find_config,
+    limits_for,
+    load_config,
+)
 from autograder.sandbox.hosts import ForkServer, HostProcess, open_sandbox
 from autograder.sandbox.settings import SandboxSettings
-from autograder.scoring.results import SubmissionResult, TestOutcome, score
+from autograder.scoring.results import SubmissionResult, score, score_tests
 from autograder.submission.discover import Job
+from autograder.testing.outcome import GradedRun, TestOutcome
+from autograder.testing.runner import Setup
 
 
 def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: Sequence[Path] = (),
@@ -29,15 +41,30 @@ def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: S
     ``seed`` seeds the host and its children (``autograder audit``), ``extra_imports`` are warmed too."""
     hidden = [root / "solutions", root / "tests", root / "examples", root / "grading_config.yaml", *extra_hidden]
     return SandboxSettings(
-        isolate=config.isolate, fork_server=config.fork_server, warm_imports=tuple(dict.fromkeys([*config.warm_imports, *extra_imports])),
+        isolate=config.isolate, fork_server=config.fork_server,
+        warm_imports=tuple(dict.fromkeys(["numpy", *extra_imports])),
         hidden_paths=tuple(str(h) for h in hidden if h.exists()),
         memory_bytes=limits.memory_mb * 1024**2, cpu_seconds=limits.cpu_seconds,
         file_bytes=limits.file_mb * 1024**2, processes=limits.processes, tmp_bytes=limits.tmp_mb * 1024**2,
+        max_message_bytes=limits.result_mb * 1024**2,
         seed=seed)
 
 
-def _worker(slot: int, config_path: str, name: str, settings: SandboxSettings, limits: Limits,
-            jobs: "mp.Queue[Job | None]", results: "mp.Queue[tuple]", control: socket.socket | None,
+def setups_for(config: Config, root: Path, names: Sequence[str], limits: Limits | None) -> dict[str, Setup]:
+    """What a worker grades: each assignment's paths, config section and limits (``limits`` overrides all)."""
+    return {name: Setup(AssignmentPaths(name=name, root=root), assignment(config, name),
+                        limits or limits_for(config, name)) for name in names}
+
+
+def partial_spec(spec: Assignment, questions: frozenset[str] | None) -> Assignment:
+    """The config section reduced to the questions a job grades (all of them when ``questions`` is None)."""
+    if questions is None:
+        return spec
+    return spec.model_copy(update={"questions": {q: p for q, p in spec.questions.items() if q in questions}})
+
+
+def _worker(slot: int, config_path: str, names: list[str], settings: SandboxSettings, limits: Limits | None,
+            jobs: mp.Queue[Job | None], results: mp.Queue[tuple], control: socket.socket | None,
             host_log: str) -> None:
     from autograder.testing.otter_tests import import_test_case_only
     from autograder.testing.runner import AuthorError, run_batch
@@ -47,7 +74,7 @@ def _worker(slot: int, config_path: str, name: str, settings: SandboxSettings, l
     try:
         import_test_case_only()
         config, root = load_config(Path(config_path))
-        paths = AssignmentPaths(name=name, root=root)
+        setups = setups_for(config, root, names, limits)
 
         def take() -> Iterator[Job]:
             while True:
@@ -57,10 +84,16 @@ def _worker(slot: int, config_path: str, name: str, settings: SandboxSettings, l
                 results.put(("started", slot, job.key))
                 yield job
 
+        def send(run: GradedRun) -> None:
+            try:
+                spec = partial_spec(setups[run.assignment].spec, run.questions)
+                results.put(("result", slot, score(run, spec).to_dict()))
+            except Exception:  # noqa: BLE001 - a result that cannot be scored or sent is lost, not the worker
+                results.put(("lost", slot, (run.submission, traceback.format_exc())))
+
         host = open_sandbox(settings, slot=slot) if control is None else ForkServer(settings, slot, control, host_log)
         with host:
-            run_batch(paths, assignment(config, name), limits, host, take(),
-                      lambda r: results.put(("result", slot, r.to_dict())))
+            run_batch(setups, host, take(), send)
     except AuthorError as exc:
         results.put(("author_error", slot, str(exc)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which keeps the batch going
@@ -84,41 +117,49 @@ def _tied_to_parent() -> bool:
     return parent is None or os.getppid() == parent.pid
 
 
-def unrunnable(job: Job, name: str, config: Config, reason: str) -> SubmissionResult:
-    """A zero row for a submission the grader itself could not finish (one failed entry per question)."""
-    spec = assignment(config, name)
-    result = SubmissionResult(submission=job.key, path=str(job.path), assignment=name, error=reason)
+def unrunnable(job: Job, name: str, config: Config, reason: str, lost: bool = True) -> SubmissionResult:
+    """A zero row for a submission that could not be graded (one failed entry per question); ``lost``
+    when it is the grader's failure rather than the submission's."""
+    spec = partial_spec(assignment(config, name), job.questions)
     outcomes = [TestOutcome(f"{q}::not-graded", f"{q}: not graded", q, 1.0, "visible", True, False,
-                            f"not run: {reason}") for q in spec.questions]
-    result.tests, result.questions = score(outcomes, spec)
-    return result
+                            f"not run: {reason}", 0.0, "grader" if lost else "not_run") for q in spec.questions]
+    tests, questions = score_tests(outcomes, spec)
+    return SubmissionResult(submission=job.key, path=str(job.path), assignment=name, tests=tests,
+                            questions=questions, error=reason, lost=lost)
 
 
 class GradingPool:
-    """Worker processes grading submissions of one assignment; results arrive as they finish.
+    """Worker processes grading submissions of one or more assignments; results arrive as they finish.
 
-    The pool starts one warm sandbox host first, then its workers, which collect the hidden tests
-    while the host imports the heavy libraries; each worker owns a control socket to that host and
-    one pytest session for its whole life. A pool pays the start-up cost once however many
-    submissions it grades (one batch, or one at a time). Without a fork server (``fork_server:
-    false``) each worker starts a fresh host per child instead.
+    The pool starts one warm sandbox host first, then its workers, which collect the tests of every
+    assignment while the host imports the heavy libraries; each worker owns a control socket to that
+    host and one pytest session for its whole life. A pool pays the start-up cost once however many
+    submissions and assignments it grades. ``imports``: the libraries the submissions import (the host
+    warms those, numpy and what the assignments' tests need; anything else a notebook imports in its
+    own child). Without a fork server (``fork_server: false``) each worker starts a fresh host per
+    child instead.
     """
 
-    def __init__(self, config_path: Path | None, name: str, workers: int = 1, hidden: Sequence[Path] = (),
-                 limits: Limits | None = None, seed: int | None = None) -> None:
+    def __init__(self, config_path: Path | None, names: str | Sequence[str], workers: int = 1,
+                 hidden: Sequence[Path] = (), limits: Limits | None = None, seed: int | None = None,
+                 imports: Sequence[str] | None = None) -> None:
         self.config_path = config_path or find_config()
         self.config, root = load_config(self.config_path)
-        self.name = name
-        self.spec = assignment(self.config, name)
-        limits = limits or limits_for(self.config, name)
-        settings = sandbox_settings(self.config, root, limits, hidden, seed, self.spec.warm_imports)
+        self.names = [names] if isinstance(names, str) else list(names)
+        self.name = self.names[0]
+        self.spec = assignment(self.config, self.name)
+        specs = [assignment(self.config, n) for n in self.names]
+        warm = [*(self.config.warm_imports if imports is None else imports),
+                *(i for s in specs for i in s.warm_imports)]
+        settings = sandbox_settings(self.config, root, limits or limits_for(self.config, self.name), hidden, seed,
+                                    warm)
         slots = range(max(1, workers))
         self._host = HostProcess(settings, len(slots)) if settings.fork_server else None
         ctx = mp.get_context("spawn")
         self._jobs: mp.Queue = ctx.Queue()
         self._events: mp.Queue = ctx.Queue()
         self._procs = {slot: ctx.Process(target=_worker, daemon=True, args=(
-            slot, str(self.config_path), name, settings, limits, self._jobs, self._events,
+            slot, str(self.config_path), self.names, settings, limits, self._jobs, self._events,
             self._host.controls[slot] if self._host else None, self._host.log_path if self._host else ""))
             for slot in slots}
         try:
@@ -139,7 +180,6 @@ class GradingPool:
         self._pending: dict[str, Job] = {}
         self.author_error: str | None = None
         self.worker_errors: list[str] = []
-        self.lost: set[str] = set()  # keys of jobs the grader itself failed on (zero rows, not the student's fault)
 
     def submit(self, jobs: list[Job]) -> None:
         for job in jobs:
@@ -158,9 +198,9 @@ class GradingPool:
             except queue.Empty:
                 for slot in [s for s in self._running if not self._procs[s].is_alive()]:
                     self._running.discard(slot)
-                    job = self._held.pop(slot, None)
-                    if job is not None and job.key in self._pending:
-                        yield self._lost(job, "the grader stopped while grading this submission")
+                    held = self._held.pop(slot, None)
+                    if held is not None and held.key in self._pending:
+                        yield self._lost(held, "the grader stopped while grading this submission")
                 continue
             if kind == "started":
                 self._held[slot] = self._pending.get(payload) or Job(Path(payload), payload)
@@ -168,13 +208,19 @@ class GradingPool:
                 result = SubmissionResult.from_dict(payload)
                 if self._pending.pop(result.submission, None) is not None:
                     yield result
+            elif kind == "lost":
+                key, trace = payload
+                self.worker_errors.append(trace)
+                failed = self._pending.get(key)
+                if failed is not None:
+                    yield self._lost(failed, "the grader failed on this submission")
             elif kind == "author_error":
                 self.author_error = payload
             elif kind == "worker_error":
                 self.worker_errors.append(payload)
-                job = self._held.pop(slot, None)
-                if job is not None and job.key in self._pending:
-                    yield self._lost(job, "the grader failed on this submission")
+                held = self._held.pop(slot, None)
+                if held is not None and held.key in self._pending:
+                    yield self._lost(held, "the grader failed on this submission")
             elif kind == "done":
                 self._running.discard(slot)
 
@@ -184,8 +230,8 @@ class GradingPool:
 
     def _lost(self, job: Job, reason: str) -> SubmissionResult:
         self._pending.pop(job.key, None)
-        self.lost.add(job.key)
-        return unrunnable(job, self.name, self.config, reason)
+        return unrunnable(job, job.assignment or self.name, self.config,
+                          f"Your submission could not be graded: {reason}. It will be graded again.")
 
     def close(self) -> None:
         for _ in self._procs:
@@ -197,24 +243,8 @@ class GradingPool:
         if self._host:
             self._host.close()
 
-    def __enter__(self) -> "GradingPool":
+    def __enter__(self) -> GradingPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def grade(config_path: Path | None, name: str, submissions: list[Path], out_dir: Path, workers: int = 1,
-          on_event: Callable[[str, object], None] | None = None, limits: Limits | None = None,
-          gradebook: Path | None = None, regrade: bool = False) -> list[SubmissionResult]:
-    """Grade every submission (files, directories, zips, LMS downloads); returns one result per student.
-
-    Writes ``<out>/<key>/results.json`` as each result arrives, ``<out>/grades.csv`` at the end, and
-    keeps every result in the gradebook (``<out>/gradebook.sqlite`` unless ``gradebook`` is given),
-    from which unchanged submissions are reused. ``limits`` replaces the configured limits for this
-    batch (tests use short timeouts). See ``autograder.batch.grade_batch`` for the full report.
-    """
-    from autograder.batch import grade_batch
-
-    return grade_batch(config_path, name, submissions, out_dir, workers=workers, on_event=on_event, limits=limits,
-                       gradebook=gradebook, regrade=regrade).results
