@@ -6,7 +6,7 @@ float64 reference, every off-by-one mistake 6e-3 or more away (see support.py)."
 import numpy as np
 import pytest
 
-from autograder.models import TinyGPT2
+from autograder.models import EagerTensor, TinyGPT2
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_scalar_close
 from autograder.testing.remote import inspect, is_handle
 
@@ -48,6 +48,14 @@ def test_short_sequence_as_a_list(student, reference):
 def test_ids_as_a_numpy_array(student, reference):
     """twenty token ids as a NumPy int64 array"""
     check(student, reference, MODEL_A, token_ids(20, 64, seed=2))
+
+
+@pytest.mark.points(2)
+def test_ids_as_a_torch_tensor(student, reference):
+    """fifteen token ids as a torch.Tensor (int64), as a tokenizer's return_tensors="pt" gives them (1-D here)"""
+    ids = token_ids(15, 64, seed=7)
+    c = Call("sequence_log_prob", TinyGPT2(**MODEL_A), EagerTensor("torch", ids))
+    close(c(student), reference.sequence_log_prob(reference_model(TinyGPT2(**MODEL_A)), ids), c)
 
 
 @pytest.mark.points(2)

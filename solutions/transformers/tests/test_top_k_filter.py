@@ -4,6 +4,7 @@ cut all kept, k >= V, -inf logits, batches), kept logits bit for bit, and k's va
 import numpy as np
 import pytest
 
+from autograder.models import EagerTensor
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_raises
 
 from .support import check_filtered, check_kept_bit_for_bit, kth_is_unique, random_logits
@@ -64,6 +65,14 @@ def test_minus_infinity_logits(student, reference):
 def test_python_list_logits(student, reference):
     """logits given as a Python list"""
     check(student, reference, [0.25, -1.5, 3.0, 2.75, 0.0], 3)
+
+
+@pytest.mark.parametrize("framework", ["torch", "tensorflow"])
+def test_float32_tensor_logits(student, reference, framework):
+    """logits given as a float32 torch.Tensor or tf.Tensor (B, V)"""
+    x = random_logits((2, 10), 11).astype(np.float32)
+    c = Call("top_k_filter", EagerTensor(framework, x), 4)
+    check_filtered(c(student), reference.top_k_filter(x, 4), c)
 
 
 @pytest.mark.points(2)

@@ -5,6 +5,7 @@ rule keeps or removes tied tokens together where Hugging Face's sort would split
 import numpy as np
 import pytest
 
+from autograder.models import EagerTensor
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_raises
 
 from .support import check_filtered, check_kept_bit_for_bit, mass_above, nucleus_p, random_logits
@@ -82,6 +83,15 @@ def test_python_list_logits(student, reference):
     """logits given as a Python list"""
     x = [0.3, 2.2, -0.7, 1.4, 0.9]
     check(student, reference, x, nucleus_p(np.array(x), PREFERRED))
+
+
+@pytest.mark.parametrize("framework", ["torch", "tensorflow"])
+def test_float32_tensor_logits(student, reference, framework):
+    """logits given as a float32 torch.Tensor or tf.Tensor (B, V)"""
+    x = random_logits((2, 10), 11).astype(np.float32)
+    p = nucleus_p(x, PREFERRED)
+    c = Call("top_p_filter", EagerTensor(framework, x), p)
+    check_filtered(c(student), reference.top_p_filter(x, p), c)
 
 
 @pytest.mark.points(2)
