@@ -1,0 +1,14 @@
+# Forgets the Flatten: the Dense layers act on the channel axis and the model cannot be built.
+import keras
+from keras import layers
+
+
+def build_dense_autoencoder(img_height, img_width, num_hidden):
+    return keras.Sequential([
+        keras.Input(shape=(img_height, img_width, 1)),
+        layers.Rescaling(1.0 / 255),
+        layers.Dense(num_hidden, activation="relu"),
+        layers.Dense(img_height * img_width, activation="sigmoid"),
+        layers.Reshape((img_height, img_width, 1)),
+        layers.Rescaling(255.0),
+    ])

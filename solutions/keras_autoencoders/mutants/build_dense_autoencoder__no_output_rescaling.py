@@ -1,0 +1,14 @@
+# Forgets Rescaling(255) at the end: the output stays in [0, 1].
+import keras
+from keras import layers
+
+
+def build_dense_autoencoder(img_height, img_width, num_hidden):
+    return keras.Sequential([
+        keras.Input(shape=(img_height, img_width, 1)),
+        layers.Rescaling(1.0 / 255),
+        layers.Flatten(),
+        layers.Dense(num_hidden, activation="relu"),
+        layers.Dense(img_height * img_width, activation="sigmoid"),
+        layers.Reshape((img_height, img_width, 1)),
+    ])

@@ -1,0 +1,15 @@
+# Forgets the sigmoid of the output layer: Dense(h*w) is linear, so outputs leave [0, 255].
+import keras
+from keras import layers
+
+
+def build_dense_autoencoder(img_height, img_width, num_hidden):
+    return keras.Sequential([
+        keras.Input(shape=(img_height, img_width, 1)),
+        layers.Rescaling(1.0 / 255),
+        layers.Flatten(),
+        layers.Dense(num_hidden, activation="relu"),
+        layers.Dense(img_height * img_width),
+        layers.Reshape((img_height, img_width, 1)),
+        layers.Rescaling(255.0),
+    ])

@@ -1,0 +1,13 @@
+# Drops the -0.5 factor of the KL term.
+import numpy as np
+
+
+def vae_loss(images, reconstructions, z_mean, z_log_var):
+    x = np.asarray(images, dtype=np.float64)
+    p = np.asarray(reconstructions, dtype=np.float64)
+    mu = np.asarray(z_mean, dtype=np.float64)
+    log_var = np.asarray(z_log_var, dtype=np.float64)
+    bce = -np.mean(x * np.log(p) + (1.0 - x) * np.log(1.0 - p), axis=-1)
+    reconstruction = np.mean(np.sum(bce, axis=(1, 2)))
+    kl = np.mean(np.sum(1.0 + log_var - mu**2 - np.exp(log_var), axis=-1))
+    return float(reconstruction + kl)

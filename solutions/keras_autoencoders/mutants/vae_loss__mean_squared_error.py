@@ -1,0 +1,12 @@
+# Uses the squared error instead of the binary cross-entropy for the reconstruction term.
+import numpy as np
+
+
+def vae_loss(images, reconstructions, z_mean, z_log_var):
+    x = np.asarray(images, dtype=np.float64)
+    p = np.asarray(reconstructions, dtype=np.float64)
+    mu = np.asarray(z_mean, dtype=np.float64)
+    log_var = np.asarray(z_log_var, dtype=np.float64)
+    reconstruction = np.mean(np.sum((x - p) ** 2, axis=(1, 2, 3)))
+    kl = np.mean(np.sum(-0.5 * (1.0 + log_var - mu**2 - np.exp(log_var)), axis=-1))
+    return float(reconstruction + kl)
