@@ -46,7 +46,7 @@ class GradeDisplay(RunListener):
         self.live = self.console.is_terminal if live is None else live
         self.counts = Counts()
         self._progress: Progress | None = None
-        self._task: TaskID | None = None
+        self._tasks: dict[str, TaskID] = {}  # one bar per assignment of the run
 
     def score_changed(self, delta: ScoreDelta) -> None:
         if delta.changed:
@@ -56,7 +56,9 @@ class GradeDisplay(RunListener):
         print(f"grader worker failed:\n{message}", file=sys.stderr, flush=True)
 
     def finished(self, report: BatchReport) -> None:
-        self.close()
+        self._tasks.pop(report.assignment, None)
+        if not self._tasks:
+            self.close()
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         for path in report.outputs:
@@ -78,11 +80,14 @@ class GradeDisplay(RunListener):
         verb = "regrading" if plan.regrade else "grading"
         self.line(f"{verb} {plan.to_grade} of {plan.submissions} submission(s) of {plan.assignment}{unchanged}")
         if self.live and plan.to_grade:
-            self._progress = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                                      TextColumn("{task.fields[counts]}"), console=self.console, transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task(plan.assignment, total=plan.to_grade, counts=str(self.counts))
+            if self._progress is None:
+                self._progress = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24),
+                                          MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("eta"),
+                                          TimeRemainingColumn(), TextColumn("{task.fields[counts]}"),
+                                          console=self.console, transient=True)
+                self._progress.start()
+            self._tasks[plan.assignment] = self._progress.add_task(plan.assignment, total=plan.to_grade,
+                                                                   counts=str(self.counts))
 
     def graded(self, item: Reported) -> None:
         r = item.result
@@ -93,13 +98,16 @@ class GradeDisplay(RunListener):
             return
         flags = "".join(f" ({why})" for why, on in (("could not run", failed), ("timed out", timed_out),
                                                    ("grader failure; will be retried", item.lost),
-                                                   (f"same file as {item.same_as}", item.same_as)) if on)
+                                                   (f"same file as {item.same_as}", item.same_as),
+                                                   (f"graded again: {', '.join(item.regraded)}; the rest reused",
+                                                    item.regraded)) if on)
         self.line(f"  {r.submission}: {r.total:g}/{r.max_total:g}{flags}")
         if item.reused:
             return
         self.counts.graded += 1
-        if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, advance=1, counts=str(self.counts))
+        task = self._tasks.get(r.assignment)
+        if self._progress is not None and task is not None:
+            self._progress.update(task, advance=1, counts=str(self.counts))
 
     def close(self) -> None:
         if self._progress is not None:

@@ -15,7 +15,8 @@ from autograder.scoring.sanitize import sanitized
 
 
 def insert_result(db: sqlite3.Connection, result: SubmissionResult, *, assignment: str, sha256: str, kind: str,
-                  tests_hash: str, version: str, run_id: int, graded_at: str, complete: bool) -> int:
+                  tests_hash: str, version: str, run_id: int, graded_at: str, complete: bool,
+                  fingerprints: dict[str, str] | None = None) -> int:
     """Insert the result with its questions and tests; returns its id (the caller owns the transaction)."""
     cur = db.execute(
         "INSERT INTO results (assignment, sha256, kind, tests_hash, autograder_version, run_id, graded_at, complete,"
@@ -25,8 +26,10 @@ def insert_result(db: sqlite3.Connection, result: SubmissionResult, *, assignmen
          result.max_total, result.error, json.dumps(result.messages), int(bool(result.failures("timeout"))),
          result.student_seconds, result.test_seconds, result.wall_seconds, result.isolation))
     result_id = int(cur.lastrowid or 0)
-    db.executemany("INSERT INTO question_results VALUES (?,?,?,?,?,?)",
-                   [(result_id, q.name, q.score, q.max_score, q.passed, q.total) for q in result.questions])
+    prints = fingerprints or {}
+    db.executemany("INSERT INTO question_results (result_id, question, score, max_score, passed, total, fingerprint)"
+                   " VALUES (?,?,?,?,?,?,?)", [(result_id, q.name, q.score, q.max_score, q.passed, q.total,
+                                               prints.get(q.name, "")) for q in result.questions])
     db.executemany("INSERT INTO test_results (result_id, position, test_id, name, question, visibility, public,"
                    " passed, score, max_score, output, duration, failure) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    [(result_id, i, t.test_id, t.name, t.question, t.visibility, int(t.public), int(t.passed),

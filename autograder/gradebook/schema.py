@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DDL = """
 CREATE TABLE IF NOT EXISTS students (
@@ -89,6 +89,7 @@ CREATE TABLE IF NOT EXISTS question_results (
     max_score   REAL NOT NULL,
     passed      INTEGER NOT NULL,
     total       INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL DEFAULT '',           -- what the question's grading depended on ('' unknown)
     PRIMARY KEY (result_id, question)
 );
 CREATE TABLE IF NOT EXISTS test_results (
@@ -119,6 +120,7 @@ CREATE TABLE IF NOT EXISTS run_items (
 
 MIGRATIONS = {
     2: ["ALTER TABLE test_results ADD COLUMN failure TEXT NOT NULL DEFAULT ''"],  # failure kinds as data
+    3: ["ALTER TABLE question_results ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''"],  # per-question reuse
 }
 
 

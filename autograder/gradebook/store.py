@@ -149,15 +149,31 @@ class Gradebook:
         return row["id"]
 
     def save_result(self, run_id: int, submission_id: int, key: ResultKey, sha256: str, kind: str,
-                    result: SubmissionResult, *, complete: bool = True) -> int:
-        """Commit a fresh result and that this run reported it for ``submission_id``."""
+                    result: SubmissionResult, *, complete: bool = True,
+                    fingerprints: dict[str, str] | None = None) -> int:
+        """Commit a fresh result and that this run reported it for ``submission_id``; ``fingerprints``: what
+        each question's grading depended on (for reusing questions later)."""
         with self.transaction() as db:
             result_id = insert_result(db, result, assignment=key.assignment, sha256=sha256, kind=kind,
                                       tests_hash=key.tests_hash, version=key.version, run_id=run_id,
-                                      graded_at=now(), complete=complete)
+                                      graded_at=now(), complete=complete, fingerprints=fingerprints)
             db.execute("INSERT OR REPLACE INTO run_items VALUES (?,?,?,?)",
                        (run_id, submission_id, result_id, "graded" if complete else "retry"))
         return result_id
+
+    def reusable_questions(self, assignment: str, sha256: str, kind: str,
+                           fingerprints: dict[str, str]) -> tuple[int, set[str]] | None:
+        """The newest complete result for this content that graded without an error, and which of its
+        questions were graded under the same fingerprints as now (None: nothing to reuse)."""
+        row = self.db.execute(
+            "SELECT max(id) AS id FROM results WHERE assignment = ? AND sha256 = ? AND kind = ? AND complete = 1"
+            " AND error IS NULL", (assignment, sha256, kind)).fetchone()
+        if row is None or row["id"] is None:
+            return None
+        stored = {r["question"]: r["fingerprint"] for r in self.db.execute(
+            "SELECT question, fingerprint FROM question_results WHERE result_id = ?", (row["id"],))}
+        same = {q for q, f in fingerprints.items() if f and stored.get(q) == f}
+        return (int(row["id"]), same) if same else None
 
     def link(self, run_id: int, items: list[tuple[int, int | None, str]]) -> None:
         """Record ``(submission id, result id, status)`` for this run: reused results and superseded files."""

@@ -1,12 +1,16 @@
-"""One grading run: read the submissions, reuse what the gradebook has, grade the rest.
+"""A grading run: read the submissions, reuse what the gradebook has, grade the rest.
 
-The steps: collect one submission per student (``autograder.lms``), stage and fingerprint each,
-record them in the gradebook, report every submission whose content was already graded against
-the same tests, grade the others in a ``GradingPool``, and commit each result as it arrives
-before the listeners see it (results.json, the progress display); ``grades.csv``, the tutor report
-and the feedback files come last. With ``regrade`` everything is graded again, and each student's
-change from their previous result is reported before it is stored. A run stopped at any point is
-completed by running the same command again.
+The steps, per assignment: collect one submission per student (``autograder.lms``), stage and
+fingerprint each, record them in the gradebook, and report every submission whose content was
+already graded against the same tests. What is left is graded by one ``GradingPool`` for all the
+run's assignments (one sandbox host, one set of workers). A stored result is reused question by
+question: when only some questions' fingerprints changed (``autograder.gradebook.fingerprint``: a
+hidden test edited, a question's points), the submission's notebook runs again but only those
+questions' tests do, and the other questions keep their stored results. Each result is committed as
+it arrives, before the listeners see it (results.json, the progress display); ``grades.csv``, the
+tutor report and the feedback files come last. With ``regrade`` everything is graded again, and each
+student's change from their previous result is reported before it is stored. A run stopped at any
+point is completed by running the same command again.
 
 Each submission is its own fault boundary: a result that cannot be stored is stored as a "could not
 be graded" row instead (and graded again by the next run), a listener that fails is a warning, and
@@ -17,11 +21,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.config import AssignmentPaths, Limits, assignment, find_config, limits_for, load_config
+from autograder.config import AssignmentPaths, Config, Limits, assignment, find_config, limits_for, load_config
 from autograder.gradebook.deltas import compare
-from autograder.gradebook.fingerprint import autograder_version, tests_fingerprint
+from autograder.gradebook.fingerprint import autograder_version, combined, question_fingerprints
 from autograder.gradebook.store import Gradebook, ResultKey
 from autograder.grading.events import BatchReport, Plan, Reported, RunListener
 from autograder.grading.outputs import default_listeners
@@ -30,6 +36,7 @@ from autograder.grading.pool import GradingPool, unrunnable
 from autograder.scoring.results import SubmissionResult
 from autograder.scoring.sanitize import sanitized
 from autograder.submission.discover import Job
+from autograder.submission.imports import heavy_imports
 from autograder.testing.runner import AuthorError
 
 GRADEBOOK_NAME = "gradebook.sqlite"
@@ -52,6 +59,215 @@ class Listeners:
         return call
 
 
+@dataclass(frozen=True)
+class Request:
+    """One assignment of a run: its submissions, where its outputs and gradebook go, who listens."""
+
+    assignment: str
+    submissions: list[Path]
+    out_dir: Path
+    gradebook: Path | None = None
+    listeners: Sequence[RunListener] | None = None  # default: default_listeners()
+
+
+@dataclass
+class Pending:
+    """A distinct content to grade: the submissions that share it and what of it can be reused."""
+
+    group: list[Planned]
+    reuse_from: int | None = None  # a stored result whose unchanged questions are kept
+    keep: set[str] = field(default_factory=set)  # those questions
+
+
+class BatchRun:
+    """One assignment's part of a run, from planning to the last listener."""
+
+    def __init__(self, config_path: Path, config: Config, root: Path, request: Request, book: Gradebook, *,
+                 limits: Limits | None, regrade: bool, command: str) -> None:
+        self.config_path, self.config, self.request, self.book = config_path, config, request, book
+        self.name = request.assignment
+        self.spec = assignment(config, self.name)
+        self.fingerprints = question_fingerprints(AssignmentPaths(name=self.name, root=root), self.spec,
+                                                  limits or limits_for(config, self.name))
+        self.key = ResultKey(self.name, combined(self.fingerprints), autograder_version())
+        self.regrade = regrade
+        self.out_dir = request.out_dir
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.staging = self.out_dir / STAGING_NAME
+        collection = read_submissions(request.submissions)
+        self.run_id = book.start_run(self.key, self.spec, regrade=regrade, command=command,
+                                     submissions=len(collection.chosen), superseded=len(collection.superseded))
+        self.report = BatchReport(self.name, self.out_dir, book.path, self.run_id, list(self.spec.questions),
+                                  config_path, superseded=collection.superseded)
+        self.emit = Listeners(default_listeners() if request.listeners is None else request.listeners, self.report)
+        self.before = {c.key: book.previous_result(self.name, c.key) for c in collection.chosen} if regrade else {}
+        self.planned = [record(book, self.run_id, self.name, c, self.staging) for c in collection.chosen]
+        book.link(self.run_id, [(record(book, self.run_id, self.name, s.older, self.staging).submission_id, None,
+                                 "superseded") for s in collection.superseded])
+        self.results: dict[str, SubmissionResult] = {}
+        self.pending = self._plan(collection.notes)
+
+    def _plan(self, notes: list[str]) -> dict[str, Pending]:
+        """Reuse whole results where nothing changed; the rest is pending, with what of it can be kept."""
+        found = {} if self.regrade else {p.key: self.book.stored_result(self.key, p.staged.sha256, p.kind)
+                                         for p in self.planned if not p.staged.error}
+        stored = {k: v for k, v in found.items() if v is not None}
+        reuse = [p for p in self.planned if p.key in stored]
+        fresh = [p for p in self.planned if p.key not in stored]
+        pending = {k: Pending(group) for k, group in by_content(fresh).items()}
+        if not self.regrade:
+            for item in pending.values():
+                first = item.group[0]
+                if not first.staged.error:
+                    partial = self.book.reusable_questions(self.name, first.staged.sha256, first.kind,
+                                                           self.fingerprints)
+                    if partial is not None:
+                        item.reuse_from, item.keep = partial
+        self.emit.planned(Plan(self.name, len(self.planned), len(pending), len(self.planned) - len(pending),
+                               self.report.superseded, notes, self.book.path, self.regrade, self.out_dir))
+        for p in reuse:
+            self.results[p.key] = self.book.read_result(stored[p.key], p.key, p.candidate.entry.origin)
+            self.emit.graded(Reported(self.results[p.key], reused=True, source=p.staged.path))
+        self.book.link(self.run_id, [(p.submission_id, stored[p.key], "reused") for p in reuse])
+        self.report.reused = len(reuse)
+        return pending
+
+    def jobs(self) -> list[Job]:
+        """What the pool grades for this assignment: each pending content once, only the questions that changed."""
+        out = []
+        for key, item in self.pending.items():
+            changed = frozenset(q for q in self.spec.questions if q not in item.keep)
+            if not changed:  # every question reusable, e.g. only the title changed: nothing to run
+                changed = frozenset(self.spec.questions)
+            out.append(Job(item.group[0].staged.path, key, assignment=self.name,
+                           questions=None if changed == set(self.spec.questions) else changed))
+        return out
+
+    def accept(self, graded: SubmissionResult) -> None:
+        """Store a result from the pool (merged with the kept questions) and tell the listeners."""
+        item = self.pending.pop(graded.submission)
+        regraded: tuple[str, ...] = ()
+        if item.reuse_from is not None and graded.error is None and not graded.lost and \
+                {q.name for q in graded.questions} != set(self.spec.questions):
+            regraded = tuple(q.name for q in graded.questions)
+            graded = self._merged(graded, item.reuse_from)
+        result_id = None
+        for p in item.group:
+            result = sanitized(graded, submission=p.key, path=p.candidate.entry.origin)
+            keep = not result.lost and not item.group[0].staged.error
+            if self.before:
+                self.report.deltas.append(compare(p.key, self.before.get(p.key), result))
+                self.emit.score_changed(self.report.deltas[-1])
+            if result_id is None:
+                result, result_id = self._save(p, result, keep)
+                self.report.graded += 1
+            else:
+                self.book.link(self.run_id, [(p.submission_id, result_id, "reused" if keep else "retry")])
+                self.report.reused += 1
+            self.results[p.key] = result
+            same_as = item.group[0].key if p is not item.group[0] else ""
+            self.emit.graded(Reported(result, reused=bool(same_as), lost=result.lost, same_as=same_as,
+                                      source=p.staged.path, regraded=regraded))
+
+    def _merged(self, fresh: SubmissionResult, stored_id: int) -> SubmissionResult:
+        """The fresh questions' results with the kept questions' stored ones, in the config's order."""
+        stored = self.book.read_result(stored_id, fresh.submission, fresh.path)
+        mine = {q.name for q in fresh.questions}
+        questions = {q.name: q for q in stored.questions if q.name not in mine} | {q.name: q for q in fresh.questions}
+        tests = [t for q in self.spec.questions for t in (fresh.tests if q in mine else stored.tests)
+                 if t.question == q]
+        return SubmissionResult(submission=fresh.submission, path=fresh.path, assignment=fresh.assignment,
+                                tests=tests, questions=[questions[q] for q in self.spec.questions if q in questions],
+                                messages=fresh.messages, error=fresh.error, lost=fresh.lost,
+                                student_seconds=fresh.student_seconds, test_seconds=fresh.test_seconds,
+                                wall_seconds=fresh.wall_seconds, isolation=fresh.isolation)
+
+    def _save(self, p: Planned, result: SubmissionResult, keep: bool) -> tuple[SubmissionResult, int]:
+        try:
+            return result, self.book.save_result(self.run_id, p.submission_id, self.key, p.staged.sha256, p.kind,
+                                                 result, complete=keep, fingerprints=self.fingerprints)
+        except Exception as exc:  # noqa: BLE001 - one result the gradebook refused: store its zero row instead
+            self.report.grader_problems.append(f"{p.key}: the result could not be stored ({exc})")
+            zero = unrunnable(Job(p.staged.path, p.key), self.name, self.config,
+                              "Your submission could not be graded: its result could not be stored. "
+                              "It will be graded again.")
+            zero.path = p.candidate.entry.origin
+            return zero, self.book.save_result(self.run_id, p.submission_id, self.key, p.staged.sha256, p.kind, zero,
+                                               complete=False)
+
+    def grader_problem(self, message: str) -> None:
+        self.report.grader_problems.append(message)
+        self.emit.grader_problem(message)
+
+    def finish(self) -> BatchReport:
+        self.book.finish_run(self.run_id)
+        self.report.results = [self.results[p.key] for p in self.planned if p.key in self.results]
+        self.emit.finished(self.report)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return self.report
+
+
+class RequestError(ValueError):
+    """The submissions cannot be matched to the assignments asked for (a message for the tutor)."""
+
+
+def requests_for(names: Sequence[str], submissions: Sequence[Path], out_dir: Path, gradebook: Path | None = None, *,
+                 skip_missing: bool = False) -> tuple[list[Request], list[str]]:
+    """One request per assignment: with one assignment, every submission goes to it and its outputs to
+    ``out_dir``; with several, each assignment takes the folder or zip named after it inside a
+    SUBMISSION directory (or a SUBMISSION so named), and its outputs go to ``out_dir/<assignment>``.
+    Returns the requests and notes (assignments skipped for want of submissions, with ``skip_missing``)."""
+    if len(names) == 1:
+        return [Request(names[0], list(submissions), out_dir, gradebook)], []
+    requests, notes = [], []
+    for name in names:
+        found = [p for s in submissions for p in (s / name, s / f"{name}.zip") if s.is_dir() and p.exists()]
+        found += [s for s in submissions if s.name in (name, f"{name}.zip")]
+        if found:
+            requests.append(Request(name, found, out_dir / name, gradebook))
+        elif skip_missing:
+            notes.append(f"{name}: no folder or zip named {name} among the submissions; skipped")
+        else:
+            raise RequestError(f"no submissions for {name}: with several assignments, give a folder holding "
+                               f"one folder (or zip) per assignment, named after it")
+    if not requests:
+        raise RequestError("none of the assignments has a folder or zip of submissions named after it")
+    return requests, notes
+
+
+def grade_batches(config_path: Path | None, requests: Sequence[Request], *, workers: int = 1,
+                  limits: Limits | None = None, regrade: bool = False, command: str = "") -> list[BatchReport]:
+    """Grade several assignments in one run: one sandbox host and one set of workers for all of them;
+    each assignment's outputs are what its own run would write (see the module docstring)."""
+    config_path = config_path or find_config()
+    config, root = load_config(config_path)
+    with ExitStack() as stack:
+        books: dict[Path, Gradebook] = {}
+        runs = []
+        for r in requests:
+            path = r.gradebook or r.out_dir / GRADEBOOK_NAME
+            if path not in books:
+                books[path] = stack.enter_context(Gradebook(path))
+            runs.append(BatchRun(config_path, config, root, r, books[path], limits=limits, regrade=regrade,
+                                 command=command))
+        jobs = [job for run in runs for job in run.jobs()]
+        if jobs:
+            by_name = {run.name: run for run in runs}
+            hidden = [*(run.out_dir for run in runs), *books]
+            imports = heavy_imports(job.path for job in jobs)
+            with GradingPool(config_path, list(by_name), min(workers, len(jobs)), hidden, limits,
+                             imports=imports) as pool:
+                pool.submit(jobs)
+                for graded in pool.results():
+                    by_name[graded.assignment].accept(graded)
+                for error in pool.worker_errors:
+                    for run in runs:
+                        run.grader_problem(error)
+                if pool.author_error:
+                    raise AuthorError(pool.author_error)
+        return [run.finish() for run in runs]
+
+
 def grade_batch(config_path: Path | None, name: str, submissions: list[Path], out_dir: Path, *, workers: int = 1,
                 listeners: Sequence[RunListener] | None = None, limits: Limits | None = None,
                 gradebook: Path | None = None, regrade: bool = False, command: str = "") -> BatchReport:
@@ -60,86 +276,5 @@ def grade_batch(config_path: Path | None, name: str, submissions: list[Path], ou
     ``listeners`` default to ``default_listeners()`` (results.json, grades.csv, report, feedback);
     pass your own list plus those to add, e.g. a progress display.
     """
-    config_path = config_path or find_config()
-    config, root = load_config(config_path)
-    spec = assignment(config, name)
-    key = ResultKey(name, tests_fingerprint(AssignmentPaths(name=name, root=root), spec,
-                                            limits or limits_for(config, name)), autograder_version())
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / STAGING_NAME
-    collection = read_submissions(submissions)
-    book_path = gradebook or out_dir / GRADEBOOK_NAME
-    with Gradebook(book_path) as book:
-        run_id = book.start_run(key, spec, regrade=regrade, command=command, submissions=len(collection.chosen),
-                                superseded=len(collection.superseded))
-        report = BatchReport(name, out_dir, book_path, run_id, list(spec.questions), config_path,
-                             superseded=collection.superseded)
-        emit = Listeners(default_listeners() if listeners is None else listeners, report)
-        before = {c.key: book.previous_result(name, c.key) for c in collection.chosen} if regrade else {}
-        planned = [record(book, run_id, name, c, staging) for c in collection.chosen]
-        book.link(run_id, [(record(book, run_id, name, s.older, staging).submission_id, None, "superseded")
-                            for s in collection.superseded])
-        found = {} if regrade else {p.key: book.stored_result(key, p.staged.sha256, p.kind) for p in planned
-                                    if not p.staged.error}
-        stored = {k: v for k, v in found.items() if v is not None}
-        reuse = [p for p in planned if p.key in stored]
-        groups = by_content([p for p in planned if p.key not in stored])
-        emit.planned(Plan(name, len(planned), len(groups), len(planned) - len(groups), collection.superseded,
-                          collection.notes, book_path, regrade, out_dir))
-        results: dict[str, SubmissionResult] = {}
-        for p in reuse:
-            results[p.key] = book.read_result(stored[p.key], p.key, p.candidate.entry.origin)
-            emit.graded(Reported(results[p.key], reused=True, source=p.staged.path))
-        book.link(run_id, [(p.submission_id, stored[p.key], "reused") for p in reuse])
-        report.reused = len(reuse)
-        if groups:
-            _grade_fresh(config_path, name, workers, limits, book, run_id, key, groups, before, emit, results,
-                         report)
-        book.finish_run(run_id)
-    report.results = [results[p.key] for p in planned]
-    emit.finished(report)
-    shutil.rmtree(staging, ignore_errors=True)
-    return report
-
-
-def _grade_fresh(config_path: Path, name: str, workers: int, limits: Limits | None, book: Gradebook, run_id: int,
-                 key: ResultKey, groups: dict[str, list[Planned]], before: dict[str, SubmissionResult | None],
-                 emit: Listeners, results: dict[str, SubmissionResult], report: BatchReport) -> None:
-    """Grade each distinct content once; commit every result as it arrives, then tell the listeners."""
-    config, _ = load_config(config_path)
-    with GradingPool(config_path, name, min(workers, len(groups)), (report.out_dir, book.path), limits) as pool:
-        pool.submit([Job(group[0].staged.path, k) for k, group in groups.items()])
-        for graded in pool.results():
-            group = groups[graded.submission]
-            result_id = None
-            for p in group:
-                result = sanitized(graded, submission=p.key, path=p.candidate.entry.origin)
-                keep = not result.lost and not group[0].staged.error
-                if before:
-                    report.deltas.append(compare(p.key, before.get(p.key), result))
-                    emit.score_changed(report.deltas[-1])
-                if result_id is None:
-                    try:
-                        result_id = book.save_result(run_id, p.submission_id, key, p.staged.sha256, p.kind, result,
-                                                     complete=keep)
-                    except Exception as exc:  # noqa: BLE001 - one result the gradebook refused: store its zero row
-                        report.grader_problems.append(f"{p.key}: the result could not be stored ({exc})")
-                        result = unrunnable(Job(p.staged.path, p.key), name, config,
-                                            "Your submission could not be graded: its result could not be stored. "
-                                            "It will be graded again.")
-                        result.path = p.candidate.entry.origin
-                        result_id = book.save_result(run_id, p.submission_id, key, p.staged.sha256, p.kind, result,
-                                                     complete=False)
-                    report.graded += 1
-                else:
-                    book.link(run_id, [(p.submission_id, result_id, "reused" if keep else "retry")])
-                    report.reused += 1
-                results[p.key] = result
-                same_as = group[0].key if p is not group[0] else ""
-                emit.graded(Reported(result, reused=bool(same_as), lost=result.lost, same_as=same_as,
-                                     source=p.staged.path))
-        for error in pool.worker_errors:
-            report.grader_problems.append(error)
-            emit.grader_problem(error)
-        if pool.author_error:
-            raise AuthorError(pool.author_error)
+    return grade_batches(config_path, [Request(name, submissions, out_dir, gradebook, listeners)], workers=workers,
+                         limits=limits, regrade=regrade, command=command)[0]

@@ -15,6 +15,7 @@ import queue
 import socket
 import traceback
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from autograder.config import (
@@ -81,7 +82,7 @@ def _worker(slot: int, config_path: str, names: list[str], settings: SandboxSett
                 job = jobs.get()
                 if job is None:
                     return
-                results.put(("started", slot, job.key))
+                results.put(("started", slot, (job.assignment, job.key)))
                 yield job
 
         def send(run: GradedRun) -> None:
@@ -89,7 +90,7 @@ def _worker(slot: int, config_path: str, names: list[str], settings: SandboxSett
                 spec = partial_spec(setups[run.assignment].spec, run.questions)
                 results.put(("result", slot, score(run, spec).to_dict()))
             except Exception:  # noqa: BLE001 - a result that cannot be scored or sent is lost, not the worker
-                results.put(("lost", slot, (run.submission, traceback.format_exc())))
+                results.put(("lost", slot, ((run.assignment, run.submission), traceback.format_exc())))
 
         host = open_sandbox(settings, slot=slot) if control is None else ForkServer(settings, slot, control, host_log)
         with host:
@@ -177,13 +178,14 @@ class GradingPool:
                 control.close()
         self._running = set(self._procs)
         self._held: dict[int, Job] = {}
-        self._pending: dict[str, Job] = {}
+        self._pending: dict[tuple[str, str], Job] = {}  # (assignment, key): several assignments share keys
         self.author_error: str | None = None
         self.worker_errors: list[str] = []
 
     def submit(self, jobs: list[Job]) -> None:
         for job in jobs:
-            self._pending[job.key] = job
+            job = replace(job, assignment=job.assignment or self.name)
+            self._pending[self._id(job)] = job
             self._jobs.put(job)
 
     def results(self) -> Iterator[SubmissionResult]:
@@ -199,19 +201,20 @@ class GradingPool:
                 for slot in [s for s in self._running if not self._procs[s].is_alive()]:
                     self._running.discard(slot)
                     held = self._held.pop(slot, None)
-                    if held is not None and held.key in self._pending:
+                    if held is not None and self._id(held) in self._pending:
                         yield self._lost(held, "the grader stopped while grading this submission")
                 continue
             if kind == "started":
-                self._held[slot] = self._pending.get(payload) or Job(Path(payload), payload)
+                name, key = payload
+                self._held[slot] = self._pending.get((name, key)) or Job(Path(key), key, assignment=name)
             elif kind == "result":
                 result = SubmissionResult.from_dict(payload)
-                if self._pending.pop(result.submission, None) is not None:
+                if self._pending.pop((result.assignment, result.submission), None) is not None:
                     yield result
             elif kind == "lost":
                 key, trace = payload
                 self.worker_errors.append(trace)
-                failed = self._pending.get(key)
+                failed = self._pending.get(tuple(key))
                 if failed is not None:
                     yield self._lost(failed, "the grader failed on this submission")
             elif kind == "author_error":
@@ -219,7 +222,7 @@ class GradingPool:
             elif kind == "worker_error":
                 self.worker_errors.append(payload)
                 held = self._held.pop(slot, None)
-                if held is not None and held.key in self._pending:
+                if held is not None and self._id(held) in self._pending:
                     yield self._lost(held, "the grader failed on this submission")
             elif kind == "done":
                 self._running.discard(slot)
@@ -228,8 +231,12 @@ class GradingPool:
         self.submit([job])
         return next(self.results())
 
+    @staticmethod
+    def _id(job: Job) -> tuple[str, str]:
+        return job.assignment, job.key
+
     def _lost(self, job: Job, reason: str) -> SubmissionResult:
-        self._pending.pop(job.key, None)
+        self._pending.pop(self._id(job), None)
         return unrunnable(job, job.assignment or self.name, self.config,
                           f"Your submission could not be graded: {reason}. It will be graded again.")
 
