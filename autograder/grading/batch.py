@@ -20,10 +20,11 @@ the batch goes on.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from autograder.config import AssignmentPaths, Config, Limits, assignment, find_config, limits_for, load_config
 from autograder.gradebook.deltas import compare
@@ -235,10 +236,30 @@ def requests_for(names: Sequence[str], submissions: Sequence[Path], out_dir: Pat
     return requests, notes
 
 
+class Pool(Protocol):
+    """What a run grades with: a ``GradingPool`` of local processes, or one spread over a cluster."""
+
+    worker_errors: list[str]
+    author_error: str | None
+
+    def submit(self, jobs: list[Job]) -> None: ...
+
+    def results(self) -> Iterator[SubmissionResult]: ...
+
+    def __enter__(self) -> Pool: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+PoolFactory = Callable[..., Pool]  # (config_path, names, workers, hidden, limits, imports=...) -> Pool
+
+
 def grade_batches(config_path: Path | None, requests: Sequence[Request], *, workers: int = 1,
-                  limits: Limits | None = None, regrade: bool = False, command: str = "") -> list[BatchReport]:
+                  limits: Limits | None = None, regrade: bool = False, command: str = "",
+                  pool: PoolFactory | None = None) -> list[BatchReport]:
     """Grade several assignments in one run: one sandbox host and one set of workers for all of them;
-    each assignment's outputs are what its own run would write (see the module docstring)."""
+    each assignment's outputs are what its own run would write (see the module docstring). ``pool``
+    makes the pool (default: ``GradingPool``, local worker processes)."""
     config_path = config_path or find_config()
     config, root = load_config(config_path)
     with ExitStack() as stack:
@@ -255,26 +276,28 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
             by_name = {run.name: run for run in runs}
             hidden = [*(run.out_dir for run in runs), *books]
             imports = heavy_imports(job.path for job in jobs)
-            with GradingPool(config_path, list(by_name), min(workers, len(jobs)), hidden, limits,
-                             imports=imports) as pool:
-                pool.submit(jobs)
-                for graded in pool.results():
+            make_pool = pool or GradingPool
+            with make_pool(config_path, list(by_name), min(workers, len(jobs)), hidden, limits,
+                           imports=imports) as grading:
+                grading.submit(jobs)
+                for graded in grading.results():
                     by_name[graded.assignment].accept(graded)
-                for error in pool.worker_errors:
+                for error in grading.worker_errors:
                     for run in runs:
                         run.grader_problem(error)
-                if pool.author_error:
-                    raise AuthorError(pool.author_error)
+                if grading.author_error:
+                    raise AuthorError(grading.author_error)
         return [run.finish() for run in runs]
 
 
 def grade_batch(config_path: Path | None, name: str, submissions: list[Path], out_dir: Path, *, workers: int = 1,
                 listeners: Sequence[RunListener] | None = None, limits: Limits | None = None,
-                gradebook: Path | None = None, regrade: bool = False, command: str = "") -> BatchReport:
+                gradebook: Path | None = None, regrade: bool = False, command: str = "",
+                pool: PoolFactory | None = None) -> BatchReport:
     """Grade ``submissions`` for assignment ``name`` into ``out_dir``; see the module docstring.
 
     ``listeners`` default to ``default_listeners()`` (results.json, grades.csv, report, feedback);
     pass your own list plus those to add, e.g. a progress display.
     """
     return grade_batches(config_path, [Request(name, submissions, out_dir, gradebook, listeners)], workers=workers,
-                         limits=limits, regrade=regrade, command=command)[0]
+                         limits=limits, regrade=regrade, command=command, pool=pool)[0]
