@@ -2,6 +2,9 @@
 
 import numpy as np
 
+from autograder.models import EagerTensor  # noqa: F401 - tensor inputs for the tests
+from autograder.models.tensors import FRAMEWORKS  # noqa: F401 - the tensor types a stub must accept
+
 RTOL = 1e-6  # float32 TensorFlow/Keras/PyTorch implementations stay within this
 ATOL = 1e-9
 FLOAT32_RTOL = 1e-5  # results computed from float32 inputs

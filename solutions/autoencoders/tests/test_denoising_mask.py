@@ -7,7 +7,7 @@ import pytest
 from autograder.sandbox.wire import RngState
 from autograder.testing.checks import Call, check_close, check_correct_and_inputs_unchanged, result_array
 
-from .support import ATOL, RTOL, images
+from .support import ATOL, FRAMEWORKS, RTOL, EagerTensor, images
 
 pytestmark = pytest.mark.question("denoising_mask")
 
@@ -81,6 +81,21 @@ def test_draws_exactly_one_mask(student):
     if not isinstance(state, RngState) or state.state != expected.bit_generator.state:
         raise AssertionError(f"{Call('denoising_mask', x, rng)} drew a different amount of random numbers than "
                              f"one rng.random(size=images.shape[1:])")
+
+
+def test_nested_list_images(student, reference):
+    """images given as a nested Python list of ints"""
+    x = images((2, 3, 4), seed=16)
+    c = Call("denoising_mask", x.tolist(), np.random.default_rng(17))
+    check_close(c(student), reference.denoising_mask(x, np.random.default_rng(17)), c, rtol=RTOL, atol=ATOL)
+
+
+def test_tensor_images(student, reference):
+    """images given as eager TensorFlow and PyTorch uint8 tensors"""
+    x = images((2, 3, 4), seed=18)
+    for framework in FRAMEWORKS:
+        c = Call("denoising_mask", EagerTensor(framework, x), np.random.default_rng(19))
+        check_close(c(student), reference.denoising_mask(x, np.random.default_rng(19)), c, rtol=RTOL, atol=ATOL)
 
 
 def test_does_not_modify_images(student, reference):

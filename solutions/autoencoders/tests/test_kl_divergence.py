@@ -3,7 +3,7 @@ import pytest
 
 from autograder.testing.checks import Call, check_close, check_correct_and_inputs_unchanged, check_scalar_close
 
-from .support import ATOL, FLOAT32_RTOL, LOG4, RTOL, latent
+from .support import ATOL, FLOAT32_RTOL, FRAMEWORKS, LOG4, RTOL, EagerTensor, latent
 
 pytestmark = pytest.mark.question("kl_divergence")
 
@@ -44,6 +44,21 @@ def test_float32_inputs(student, reference):
     """float32 inputs"""
     mu, lv = latent((3, 4), seed=1)
     check(student, reference, mu.astype(np.float32), lv.astype(np.float32), rtol=FLOAT32_RTOL)
+
+
+def test_python_list_inputs(student, reference):
+    """z_mean and z_log_var given as Python lists"""
+    mu, lv = latent((3, 2), seed=3)
+    c = Call("kl_divergence", mu.tolist(), lv.tolist())
+    check_close(c(student), reference.kl_divergence(mu, lv), c, rtol=RTOL, atol=ATOL)
+
+
+def test_tensor_inputs(student, reference):
+    """z_mean and z_log_var given as eager TensorFlow and PyTorch float32 tensors"""
+    mu, lv = (a.astype(np.float32) for a in latent((3, 2), seed=4))
+    for framework in FRAMEWORKS:
+        c = Call("kl_divergence", EagerTensor(framework, mu), EagerTensor(framework, lv))
+        check_close(c(student), reference.kl_divergence(mu, lv), c, rtol=FLOAT32_RTOL, atol=ATOL)
 
 
 def test_does_not_modify_inputs(student, reference):

@@ -8,7 +8,7 @@ import pytest
 from autograder.testing.checks import Call, check_close, check_correct_and_inputs_unchanged, result_array
 from autograder.testing.stats import check_standard_normal
 
-from .support import ATOL, LOG4, RTOL, latent
+from .support import ATOL, FRAMEWORKS, LOG4, RTOL, EagerTensor, latent
 
 pytestmark = pytest.mark.question("vae_sample")
 
@@ -97,6 +97,35 @@ def test_single_vector_shape(student):
     z = result_array(c(student), c)
     if z.shape != (4,):
         raise AssertionError(f"{c} returned shape {z.shape}; expected (4,)")
+
+
+def test_broadcast_shape_without_epsilon(student):
+    """without epsilon, the noise has the broadcast shape of z_mean and z_log_var ((D,) with (B, D) gives (B, D))"""
+    rows, dim = 40, 3
+    for mu, lv in ((np.zeros(dim), np.full((rows, dim), LOG4)), (np.zeros((rows, dim)), np.full(dim, LOG4))):
+        c = Call("vae_sample", mu, lv, rng=np.random.default_rng(12))
+        z = result_array(c(student), c).astype(np.float64)
+        if z.shape != (rows, dim) or not np.isfinite(z).all():
+            raise AssertionError(f"{c} returned shape {z.shape}; expected a finite array of shape {(rows, dim)}")
+        if len({tuple(row) for row in z}) < rows:
+            raise AssertionError(f"{c}: rows of the sample repeat; draw noise of the broadcast shape {(rows, dim)}")
+
+
+def test_python_list_inputs(student, reference):
+    """z_mean, z_log_var and epsilon given as Python lists"""
+    mu, lv = latent((3, 2), seed=13)
+    eps = np.random.default_rng(14).normal(size=(3, 2))
+    c = Call("vae_sample", mu.tolist(), lv.tolist(), eps.tolist())
+    check_close(c(student), reference.vae_sample(mu, lv, eps), c, rtol=RTOL, atol=ATOL)
+
+
+def test_tensor_inputs(student, reference):
+    """z_mean, z_log_var and epsilon given as eager TensorFlow and PyTorch float32 tensors"""
+    mu, lv = (a.astype(np.float32) for a in latent((3, 2), seed=15))
+    eps = np.random.default_rng(16).normal(size=(3, 2)).astype(np.float32)
+    for framework in FRAMEWORKS:
+        c = Call("vae_sample", *(EagerTensor(framework, a) for a in (mu, lv, eps)))
+        check_close(c(student), reference.vae_sample(mu, lv, eps), c, rtol=1e-5, atol=1e-6)
 
 
 def test_does_not_modify_inputs(student, reference):

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from .support import LOSS_RTOL, features
+from .support import FRAMEWORKS, LOSS_RTOL, EagerTensor, check_loss_given_as, features
 
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_scalar_close
 
@@ -37,6 +37,19 @@ def test_float32_inputs(student, reference):
     """float32 feature maps"""
     check_loss(student, reference, features((6, 5, 4), seed=4).astype(np.float32),
                features((6, 5, 4), seed=5).astype(np.float32))
+
+
+def test_nested_list_inputs(student, reference):
+    """nested Python lists work like arrays"""
+    a, b = features((2, 3, 2), seed=12), features((2, 3, 2), seed=13)
+    check_loss_given_as(student, reference, "content_loss", a, b, np.ndarray.tolist)
+
+
+def test_tensor_inputs(student, reference):
+    """eager TensorFlow and PyTorch tensors (float32) work like arrays"""
+    a, b = features((3, 4, 2), seed=14).astype(np.float32), features((3, 4, 2), seed=15).astype(np.float32)
+    for framework in FRAMEWORKS:
+        check_loss_given_as(student, reference, "content_loss", a, b, lambda x, fw=framework: EagerTensor(fw, x))
 
 
 def test_does_not_modify_inputs(student, reference):

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from .support import GRAM_RTOL, features
+from .support import FRAMEWORKS, GRAM_RTOL, EagerTensor, features
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +54,20 @@ def test_float32_and_integer_inputs(student, reference):
     """float32 and integer feature maps"""
     check_gram(student, reference, features((5, 4, 3), seed=7).astype(np.float32))
     check_gram(student, reference, np.arange(24).reshape(2, 4, 3))
+
+
+def test_nested_list_input(student, reference):
+    """a nested Python list works like an array ([[[1, 2], [3, 4]]] gives [[10, 14], [14, 20]])"""
+    check_gram(student, reference, [[[1.0, 2.0], [3.0, 4.0]]])
+
+
+def test_tensor_inputs(student, reference):
+    """eager TensorFlow and PyTorch tensors (float32) work like arrays"""
+    x = features((3, 4, 2), seed=9).astype(np.float32)
+    expected = reference.gram_matrix(x)
+    for framework in FRAMEWORKS:
+        c = Call("gram_matrix", EagerTensor(framework, x))
+        check_close(c(student), expected, c, rtol=GRAM_RTOL, atol=0.0, scale=float(np.max(np.abs(expected))))
 
 
 @pytest.mark.parametrize("shape", [(6, 4), (2, 3, 4, 5, 2), (5,)], ids=lambda s: f"rank{len(s)}")

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from .support import LOSS_RTOL, features
+from .support import FRAMEWORKS, LOSS_RTOL, EagerTensor, check_loss_given_as, features
 
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_scalar_close
 
@@ -46,6 +46,19 @@ def test_float32_inputs(student, reference):
     """float32 feature maps"""
     check_loss(student, reference, features((4, 6, 8), seed=8).astype(np.float32),
                features((4, 6, 8), seed=9).astype(np.float32))
+
+
+def test_nested_list_inputs(student, reference):
+    """nested Python lists work like arrays"""
+    a, b = features((2, 3, 2), seed=12), features((2, 3, 2), seed=13)
+    check_loss_given_as(student, reference, "style_loss", a, b, np.ndarray.tolist)
+
+
+def test_tensor_inputs(student, reference):
+    """eager TensorFlow and PyTorch tensors (float32) work like arrays"""
+    a, b = features((3, 4, 2), seed=14).astype(np.float32), features((3, 4, 2), seed=15).astype(np.float32)
+    for framework in FRAMEWORKS:
+        check_loss_given_as(student, reference, "style_loss", a, b, lambda x, fw=framework: EagerTensor(fw, x))
 
 
 def test_does_not_modify_inputs(student, reference):

@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from autograder.models import EagerTensor, ToyLM, as_sequence  # noqa: F401 - ToyLM: the tests' model
+from autograder.models.tensors import FRAMEWORKS  # noqa: F401 - the tensor types a stub must accept
 from autograder.sandbox.wire import Opaque
-from autograder.models import ToyLM, as_sequence  # noqa: F401 - ToyLM: the tests' model
 
 SOFTMAX_RTOL = 1e-6  # float32 TensorFlow/Keras/PyTorch softmax on short vectors passed at 1e-6
 SOFTMAX_ATOL = 1e-9
@@ -43,8 +44,11 @@ def hypotheses(value, call):
             score_arr = np.asarray(score)
         except (TypeError, ValueError):
             raise AssertionError(f"{call}: entry {i} is not a (sequence of ints, float) pair") from None
-        if seq_arr.ndim != 1 or (seq_arr.size and seq_arr.dtype.kind not in "iu"):
-            raise AssertionError(f"{call}: the sequence of entry {i} is not a flat sequence of token ids")
+        if not isinstance(seq, tuple) or not all(isinstance(t, (int, np.integer)) for t in seq) or \
+                seq_arr.ndim != 1 or (seq_arr.size and seq_arr.dtype.kind not in "iu"):
+            kinds = ", ".join(sorted({type(t).__name__ for t in seq})) if isinstance(seq, (list, tuple)) else "-"
+            raise AssertionError(f"{call}: the sequence of entry {i} is not a tuple of ints (it is a "
+                                 f"{type(seq).__name__} of {kinds})")
         if score_arr.size != 1 or score_arr.dtype.kind not in "iuf":
             raise AssertionError(f"{call}: the score of entry {i} is not a number")
         out.append((tuple(int(t) for t in seq_arr), float(score_arr.reshape(()))))

@@ -1,8 +1,9 @@
+import numpy as np
 import pytest
 
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_raises
 
-from .support import TableLM, ToyLM, check_hypotheses, hypotheses
+from .support import FRAMEWORKS, EagerTensor, TableLM, ToyLM, check_hypotheses, hypotheses
 
 pytestmark = pytest.mark.question("beam_search")
 
@@ -110,3 +111,42 @@ def test_does_not_modify_prompt(student, reference):
     """the prompt passed in is left unchanged (and the hypotheses are right)"""
     check_correct_and_inputs_unchanged(student, reference, Call("beam_search", ToyLM(6, 15), [2, 4, 1], 2, 3),
                                        check_hypotheses)
+
+
+def test_model_receives_tuples(student, reference):
+    """next_log_probs is called with a tuple of token ids (a dict-backed model needs hashable prefixes)"""
+    lm, seen = ToyLM(6, 16), []
+
+    def next_log_probs(seq):
+        seen.append(seq)
+        return lm(seq)
+
+    c = Call("beam_search", next_log_probs, [1, 2], 2, 3)
+    check_hypotheses(student.beam_search(next_log_probs, [1, 2], 2, 3), reference.beam_search(lm, [1, 2], 2, 3), c)
+    wrong = next((s for s in seen if not isinstance(s, tuple) or not all(isinstance(t, (int, np.integer)) for t in s)),
+                 None)
+    if wrong is not None:
+        raise AssertionError(f"{c} called next_log_probs with a {type(wrong).__name__} ({wrong!r:.60}); "
+                             f"it takes a tuple of token ids")
+
+
+def test_stops_when_every_candidate_ends_in_eos(student, reference):
+    """when every candidate ends in eos_id, no hypothesis stays live and the search stops early"""
+    lm = ToyLM(4, 17, eos=0, masked=(1, 2, 3))  # eos is the only token with a finite log-prob
+    c = Call("beam_search", lm, [2], 2, 4, eos_id=0)
+    check_hypotheses(student.beam_search(lm, [2], 2, 4, eos_id=0), reference.beam_search(lm, [2], 2, 4, eos_id=0), c)
+
+
+def test_numpy_array_prompt(student, reference):
+    """the prompt may be a NumPy array of token ids"""
+    lm, prompt = ToyLM(9, 18), np.array([7, 3, 5])
+    c = Call("beam_search", lm, prompt, 3, 4)
+    check_hypotheses(student.beam_search(lm, prompt, 3, 4), reference.beam_search(lm, prompt, 3, 4), c)
+
+
+def test_tensor_prompt(student, reference):
+    """the prompt may be an eager TensorFlow or PyTorch tensor of token ids; sequences still hold ints"""
+    lm, prompt = ToyLM(9, 19), np.array([4, 8])
+    for framework in FRAMEWORKS:
+        c = Call("beam_search", lm, EagerTensor(framework, prompt), 2, 3)
+        check_hypotheses(c(student), reference.beam_search(lm, prompt, 2, 3), c)

@@ -9,6 +9,8 @@ inside the sandbox in one batch (``repeat``), not one round trip each."""
 import numpy as np
 import pytest
 
+from autograder.models import EagerTensor
+from autograder.models.tensors import FRAMEWORKS
 from autograder.sandbox.wire import RngState
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_raises, result_array
 from autograder.testing.stats import check_categorical
@@ -17,16 +19,19 @@ pytestmark = pytest.mark.question("sample_next_token")
 
 N_DRAWS = 5_000
 N_EXTREME = 2_000  # extreme temperatures and large logits: the mistakes they target (ignoring T, overflow) are gross
+N_TYPES = 1_000  # input types (lists, float32): the mistakes they target raise or are gross
+N_TENSORS = 500  # per tensor type
 SAMPLING_SECONDS = 90
 LOGITS = np.array([1.0, 2.0, 0.5, 3.0, -1.0, -np.inf])
 
 
 def token_id(value, call):
+    """The student's token id: an integer scalar (a Python int, a NumPy integer or a 0-d integer tensor)."""
     arr = result_array(value, call, kinds="iuf")
     if arr.ndim != 0:
         raise AssertionError(f"{call} returned an array of shape {arr.shape}; it should return a single int")
-    if arr.dtype.kind == "f" and not float(arr).is_integer():
-        raise AssertionError(f"{call} returned {float(arr)}; it should return an int token id")
+    if arr.dtype.kind == "f":
+        raise AssertionError(f"{call} returned the float {float(arr):g}; it should return an int token id")
     return int(arr)
 
 
@@ -64,6 +69,30 @@ def test_large_logits_and_vocabulary(student):
     logits = np.concatenate([[1000.0, 1001.0, 1002.0], np.random.default_rng(3).normal(size=997) + 998.0])
     ids, c = draws(student, logits, 1.0, seed=13, n=N_EXTREME)
     check_categorical(ids, probabilities(logits, 1.0), str(c))
+
+
+def test_python_list_and_float32_logits(student):
+    """logits given as a Python list of ints, or as a float32 array (with a -inf token), sample correctly"""
+    for logits, temperature in (([3, 1, 4, 1, 5], 2.0), (LOGITS.astype(np.float32), 2.0)):
+        ids, c = draws(student, logits, temperature, seed=14, n=N_TYPES)
+        check_categorical(ids, probabilities(logits, temperature), str(c), alpha=5e-7)
+    c = Call("sample_next_token", [0.5, 2.5, -1.0], 0, np.random.default_rng(0))
+    got = token_id(c(student), c)
+    if got != 1:
+        raise AssertionError(f"{c} returned {got}; at temperature 0 it should return the index of the largest logit")
+
+
+def test_tensor_logits(student):
+    """logits given as eager TensorFlow and PyTorch tensors sample and decode greedily like arrays"""
+    logits = LOGITS.astype(np.float32)
+    for framework in FRAMEWORKS:
+        ids, c = draws(student, EagerTensor(framework, logits), 1.0, seed=15, n=N_TENSORS)
+        check_categorical(ids, probabilities(logits, 1.0), str(c), alpha=2.5e-7)
+        c = Call("sample_next_token", EagerTensor(framework, logits), 0, np.random.default_rng(0))
+        got = token_id(c(student), c)
+        if got != 3:
+            raise AssertionError(f"{c} returned {got}; at temperature 0 it should return the index of the largest "
+                                 f"logit")
 
 
 @pytest.mark.points(2)

@@ -3,7 +3,7 @@ import pytest
 
 from autograder.testing.checks import Call, check_close, check_correct_and_inputs_unchanged, check_raises, result_array
 
-from .support import LARGE_V_RTOL, SOFTMAX_ATOL, SOFTMAX_RTOL
+from .support import FRAMEWORKS, LARGE_V_RTOL, SOFTMAX_ATOL, SOFTMAX_RTOL, EagerTensor
 
 pytestmark = pytest.mark.question("softmax_temperature")
 
@@ -85,6 +85,20 @@ def test_large_vocabulary(student, reference):
 def test_python_list_and_integer_logits(student, reference):
     """a Python list of integers works like an array"""
     check(student, reference, [3, 1, 4, 1, 5], 2.0)
+
+
+def test_integer_and_float32_arrays(student, reference):
+    """NumPy arrays of integers and of float32 work like float64 arrays"""
+    check(student, reference, np.array([[3, 1, 4], [1, 5, 9]]), 2.0)
+    check(student, reference, np.array([0.5, -1.5, 2.0, 0.0], dtype=np.float32), 0.7)
+
+
+def test_tensor_inputs(student, reference):
+    """eager TensorFlow and PyTorch tensors (float32, with a -inf logit) work like arrays"""
+    x = np.array([[0.5, -1.5, 2.0], [1.0, 0.0, -np.inf]], dtype=np.float32)
+    for framework in FRAMEWORKS:
+        c = Call("softmax_temperature", EagerTensor(framework, x), 0.7)
+        check_close(c(student), reference.softmax_temperature(x, 0.7), c, rtol=SOFTMAX_RTOL, atol=SOFTMAX_ATOL)
 
 
 def test_does_not_modify_input(student, reference):
