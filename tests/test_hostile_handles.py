@@ -90,7 +90,8 @@ def vae_loss(images, reconstructions, z_mean, z_log_var):
 '''
 PLAIN_WRONG_OTHERS = NOT_PLAIN_OTHERS.replace("return Anything()", "return 0.0")
 
-LIE_COUNT = method("count_params", "h, w = self.output_shape[1:3]\nn = [layer for layer in self.layers if hasattr(layer, \"units\")][0].units\n"
+LIE_COUNT = method("count_params", "h, w = self.output_shape[1:3]\n"
+                   "n = [layer for layer in self.layers if hasattr(layer, 'units')][0].units\n"
                    "return 2 * h * w * n + n + h * w", "self")
 # A model without Rescaling(1/255) claims a first kernel 255 times larger: its predict equals the lecture's
 # computation from what it claims, until the grader sets weights.
@@ -134,7 +135,8 @@ def batch(tmp_path_factory):
     results = grade_batch(ROOT / "grading_config.yaml", NAME, [subs], out, workers=2, limits=LIMITS).results
     print(f"hostile handles batch: {len(results)} submissions in {time.monotonic() - start:.1f} s")
     for r in sorted(results, key=lambda r: r.submission):
-        print(f"  {r.submission}: {r.total:g} {[(q.name, round(q.score, 3)) for q in r.questions]} {r.wall_seconds:.1f} s")
+        scores = [(q.name, round(q.score, 3)) for q in r.questions]
+        print(f"  {r.submission}: {r.total:g} {scores} {r.wall_seconds:.1f} s")
     return {r.submission: r for r in results}
 
 

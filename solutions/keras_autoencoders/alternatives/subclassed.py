@@ -4,23 +4,22 @@ import numpy as np
 from keras import layers, ops
 
 
-class DenseAutoencoder(keras.Model):
-    def __init__(self, img_height, img_width, num_hidden, **kwargs):
-        super().__init__(**kwargs)
-        self.decoder = layers.Dense(img_height * img_width, activation="sigmoid")
-        self.encoder = layers.Dense(num_hidden, activation="relu")
-        self.scale_in = layers.Rescaling(1.0 / 255)
-        self.flatten = layers.Flatten()
-        self.unflatten = layers.Reshape((img_height, img_width, 1))
-        self.scale_out = layers.Rescaling(255.0)
-
-    def call(self, images):
-        code = self.encoder(self.flatten(self.scale_in(images)))
-        return self.scale_out(self.unflatten(self.decoder(code)))
-
-
 def build_dense_autoencoder(img_height, img_width, num_hidden):
-    model = DenseAutoencoder(img_height, img_width, num_hidden)
+    class DenseAutoencoder(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.decoder = layers.Dense(img_height * img_width, activation="sigmoid")
+            self.encoder = layers.Dense(num_hidden, activation="relu")
+            self.scale_in = layers.Rescaling(1.0 / 255)
+            self.flatten = layers.Flatten()
+            self.unflatten = layers.Reshape((img_height, img_width, 1))
+            self.scale_out = layers.Rescaling(255.0)
+
+        def call(self, images):
+            code = self.encoder(self.flatten(self.scale_in(images)))
+            return self.scale_out(self.unflatten(self.decoder(code)))
+
+    model = DenseAutoencoder()
     model(np.zeros((1, img_height, img_width, 1), dtype="float32"))
     return model
 
