@@ -8,10 +8,10 @@ name = "saliency_map"
 
 @test_case(points=1, hidden=False)
 def test_one_non_negative_map_per_image_for_its_label(saliency_map, make_classifier):
-    """images (2, 6, 5, 3) give maps (2, 6, 5), none negative; the same image with two labels gets two maps"""
+    """images (2, 6, 5, 3) give maps (2, 6, 5), none negative; one image with labels [3, 0] gets two maps"""
     model = make_classifier("cnn", (6, 5, 3), 4, seed=1)
     image = np.random.default_rng(1).uniform(0, 1, size=(1, 6, 5, 3)).astype(np.float32)
-    maps = np.asarray(saliency_map(model, np.concatenate([image, image]), np.array([3, 0])))
+    maps = np.asarray(saliency_map(model, np.concatenate([image, image]), [3, 0]))
     assert maps.shape == (2, 6, 5), \
         f"saliency_map returned shape {maps.shape} for images (2, 6, 5, 3); expected (2, 6, 5)"
     assert (maps >= 0).all(), f"saliency_map returned negative values (min {maps.min():.3g}); take absolute values"

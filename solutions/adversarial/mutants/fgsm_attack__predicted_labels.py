@@ -1,4 +1,4 @@
-# Attacks the model's predicted classes (as Kurakin et al. 2017 do, against label leaking) instead of the true labels.
+# Attacks the model's predicted classes (as Kurakin et al. 2017 do) instead of the true labels.
 import keras
 import numpy as np
 import tensorflow as tf

@@ -1,4 +1,4 @@
-# Returns the perturbation epsilon * sign(gradient) (the TF tutorial's create_adversarial_pattern), not the attacked images.
+# Returns the perturbation epsilon * sign(gradient) (the TF tutorial's adversarial pattern), not the attacked images.
 import keras
 import numpy as np
 import tensorflow as tf

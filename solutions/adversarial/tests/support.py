@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.models import KerasClassifier
+from autograder.models import EagerTensor, KerasClassifier
 from autograder.testing.checks import Call, check_close, check_inputs_unchanged
 from autograder.testing.remote import Handle, inspect
 
@@ -39,7 +39,8 @@ FGSM_CNN = (CNN, 3, 2, 0.05)
 FGSM_CLIPPED = (MLP, 2, 5, 0.3)
 FGSM_IGNORED = (MLP, 2, 4, 0.1)
 FGSM_UNCHANGED = (MLP, 3, 6, 0.1)
-FGSM_CASES = (FGSM_MLP, FGSM_CNN, FGSM_CLIPPED, FGSM_IGNORED, FGSM_UNCHANGED)
+FGSM_TENSORS = (CNN, 2, 7, 0.1)
+FGSM_CASES = (FGSM_MLP, FGSM_CNN, FGSM_CLIPPED, FGSM_IGNORED, FGSM_UNCHANGED, FGSM_TENSORS)
 EDGE_VALUES = np.array([0.0, 0.02, 0.05, 0.95, 0.98, 1.0], dtype=np.float32)  # clipped by a step of 0.1
 
 
@@ -108,15 +109,22 @@ def check_gradient_like(actual: Any, expected_value: np.ndarray, call: Call) -> 
 
 
 def compare(student: Any, reference: Any, function: str, spec: KerasClassifier, size: int, seed: int,
-            labels_as: Any = None) -> tuple[np.ndarray, Call]:
-    """``function`` on ``batch(...)`` (labels converted by ``labels_as``) close to the reference's gradient or map."""
+            labels_as: Any = None, images_as: Any = None) -> tuple[np.ndarray, Call]:
+    """``function`` on ``batch(...)`` (converted by ``images_as`` and ``labels_as``) close to the reference's
+    gradient or map."""
     images, labels = batch(reference, spec, size, seed)
-    c = Call(function, spec, images, labels if labels_as is None else labels_as(labels))
+    c = Call(function, spec, images if images_as is None else images_as(images),
+             labels if labels_as is None else labels_as(labels))
     return check_gradient_like(c(student), expected(reference, function, spec, size, seed), c), c
 
 
 def as_list(labels: np.ndarray) -> list[int]:
     return [int(v) for v in labels]
+
+
+def as_tf_tensor(values: np.ndarray) -> EagerTensor:
+    """A tf.Tensor in the student's process (float32 images, int32 labels)."""
+    return EagerTensor("tensorflow", values, dtype="int32" if values.dtype.kind in "iu" else "float32")
 
 
 def check_step(actual: Any, expected_value: np.ndarray, call: Call) -> np.ndarray:

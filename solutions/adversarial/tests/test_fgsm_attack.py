@@ -13,9 +13,11 @@ from .support import (
     FGSM_CNN,
     FGSM_IGNORED,
     FGSM_MLP,
+    FGSM_TENSORS,
     FGSM_UNCHANGED,
     MLP,
     as_list,
+    as_tf_tensor,
     batch,
     check_step,
     check_untouched,
@@ -26,10 +28,11 @@ from .support import (
 pytestmark = pytest.mark.question("fgsm_attack")
 
 
-def step_call(reference, case, labels_as=None):
+def step_call(reference, case, labels_as=None, images_as=None):
     spec, size, seed, epsilon = case
     images, labels = batch(reference, spec, size, seed)
-    call = Call("fgsm_attack", spec, images, labels if labels_as is None else labels_as(labels), epsilon)
+    call = Call("fgsm_attack", spec, images if images_as is None else images_as(images),
+                labels if labels_as is None else labels_as(labels), epsilon)
     return call, expected(reference, "fgsm_attack", spec, size, seed, epsilon)
 
 
@@ -44,6 +47,12 @@ def test_mlp_step(student, reference):
 def test_cnn_step_with_labels_as_a_list(student, reference):
     """one step on 3 colour images, CNN, epsilon 0.05, labels given as a Python list"""
     c, want = step_call(reference, FGSM_CNN, labels_as=as_list)
+    check_step(c(student), want, c)
+
+
+def test_tensor_images_and_labels(student, reference):
+    """images as a float32 tf.Tensor and labels as an int32 tf.Tensor"""
+    c, want = step_call(reference, FGSM_TENSORS, labels_as=as_tf_tensor, images_as=as_tf_tensor)
     check_step(c(student), want, c)
 
 

@@ -6,7 +6,18 @@ import pytest
 
 from autograder.testing.checks import Call
 
-from .support import CNN, MLP, as_list, batch, check_gradient_like, check_untouched, compare, expected, used_pixels
+from .support import (
+    CNN,
+    MLP,
+    as_list,
+    as_tf_tensor,
+    batch,
+    check_gradient_like,
+    check_untouched,
+    compare,
+    expected,
+    used_pixels,
+)
 
 pytestmark = pytest.mark.question("input_gradient")
 
@@ -26,6 +37,11 @@ def test_cnn_batch_with_labels_as_a_list(student, reference):
 def test_single_image_with_int32_labels(student, reference):
     """a batch of one image, labels an int32 array"""
     compare(student, reference, "input_gradient", CNN, 1, 3, labels_as=lambda y: y.astype(np.int32))
+
+
+def test_tensor_images_and_labels(student, reference):
+    """images as a float32 tf.Tensor and labels as an int32 tf.Tensor"""
+    compare(student, reference, "input_gradient", CNN, 2, 7, labels_as=as_tf_tensor, images_as=as_tf_tensor)
 
 
 def test_ignored_pixels_have_zero_gradient(student, reference):

@@ -6,7 +6,18 @@ import pytest
 
 from autograder.testing.checks import Call, result_array
 
-from .support import CNN, MLP, as_list, batch, check_gradient_like, check_untouched, compare, expected, used_pixels
+from .support import (
+    CNN,
+    MLP,
+    as_list,
+    as_tf_tensor,
+    batch,
+    check_gradient_like,
+    check_untouched,
+    compare,
+    expected,
+    used_pixels,
+)
 
 pytestmark = pytest.mark.question("saliency_map")
 
@@ -34,6 +45,11 @@ def test_shape_and_non_negative(student, reference):
         raise AssertionError(f"{c} returned negative values (the smallest is {out.min():.3g}); "
                              f"a saliency map is an absolute value")
     check_gradient_like(out, expected(reference, "saliency_map", CNN, 2, 3), c)
+
+
+def test_tensor_images_and_labels(student, reference):
+    """images as a float32 tf.Tensor and labels as an int32 tf.Tensor"""
+    compare(student, reference, "saliency_map", CNN, 2, 7, labels_as=as_tf_tensor, images_as=as_tf_tensor)
 
 
 def test_ignored_pixels_have_zero_saliency(student, reference):
