@@ -8,15 +8,17 @@ tests), ``solutions/<name>/solution.py`` (reference), ``solutions/<name>/tests/`
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
 CONFIG_NAME = "grading_config.yaml"
+WRITTEN_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Strict(BaseModel):
@@ -38,6 +40,21 @@ class Limits(Strict):
     result_mb: int = Field(32, gt=0, le=512, description="largest message (a call's result) a child may send back")
 
 
+class LimitChanges(Strict):
+    """An assignment's own limits: only the ones it changes (the others are the top-level ``limits``)."""
+
+    notebook_seconds: float | None = Field(None, gt=0)
+    cell_seconds: float | None = Field(None, gt=0)
+    call_seconds: float | None = Field(None, gt=0)
+    memory_mb: int | None = Field(None, gt=0)
+    cpu_seconds: int | None = Field(None, gt=0)
+    file_mb: int | None = Field(None, gt=0)
+    tmp_mb: int | None = Field(None, gt=0)
+    processes: int | None = Field(None, gt=0)
+    restarts: int | None = Field(None, ge=0)
+    result_mb: int | None = Field(None, gt=0, le=512)
+
+
 class LatePolicy(Strict):
     kind: Literal["none", "zero", "percent_per_day"] = "none"
     percent: float = Field(0, ge=0, le=100)
@@ -49,6 +66,16 @@ class Question(Strict):
     title: str = ""
 
 
+class WrittenQuestion(Strict):
+    """A question a tutor marks by hand: an answer in words in the notebook, no tests (``autograder export
+    answers``, ``autograder import marks``). The notebook marks the answer cell with the tag ``answer:<id>``,
+    or it is the cell after a heading naming the question (its id or title)."""
+
+    points: float = Field(gt=0)
+    title: str = ""
+    rubric: str = Field("", description="what a full answer says, for the tutors who mark it (Markdown)")
+
+
 class Assignment(Strict):
     title: str
     questions: dict[str, Question]
@@ -56,9 +83,10 @@ class Assignment(Strict):
     hidden_visibility: Visibility = "after_published"
     due: datetime | None = None
     late_policy: LatePolicy = LatePolicy()
-    limits: Limits | None = None
+    limits: LimitChanges | None = None  # only what differs from the top-level limits
     warm_imports: tuple[str, ...] = Field((), description="libraries the tests' portable models need in the sandbox "
                                                           "(imported once by the sandbox host)")
+    written: dict[str, WrittenQuestion] = Field(default_factory=dict, description="questions marked by tutors")
 
     @field_validator("questions")
     @classmethod
@@ -66,6 +94,21 @@ class Assignment(Strict):
         if not v:
             raise ValueError("an assignment needs at least one question")
         return v
+
+    @field_validator("written")
+    @classmethod
+    def _written_ids(cls, v: dict) -> dict:
+        bad = [q for q in v if not WRITTEN_ID.fullmatch(q)]
+        if bad:
+            raise ValueError(f"written question ids must be letters, digits and underscores: {', '.join(bad)}")
+        return v
+
+    @model_validator(mode="after")
+    def _distinct_ids(self) -> Assignment:
+        both = sorted(set(self.questions) & set(self.written))
+        if both:
+            raise ValueError(f"{', '.join(both)}: both an automatic and a written question")
+        return self
 
 
 class Config(Strict):
@@ -152,4 +195,6 @@ def assignment(config: Config, name: str) -> Assignment:
 
 
 def limits_for(config: Config, name: str) -> Limits:
-    return assignment(config, name).limits or config.limits
+    """The assignment's limits: the top-level ones, with what its own section changes."""
+    changes = assignment(config, name).limits
+    return config.limits.model_copy(update=changes.model_dump(exclude_none=True)) if changes else config.limits

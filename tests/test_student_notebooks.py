@@ -22,13 +22,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ASSIGNMENTS
 from nbclient import NotebookClient
 
 from autograder.config import load_config
 from autograder.gradescope.build import build_student_zip
 
 ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = ("text_generation", "style_transfer", "autoencoders")
 KERNEL_ENV = {**os.environ, "OMP_NUM_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
 CHECK = re.compile(r"""^grader\.check\(\s*["'](\w+)["']\s*\)\s*$""")
 

@@ -9,6 +9,7 @@ process, even when it is killed with SIGKILL.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import os
 import queue
@@ -76,6 +77,7 @@ def _worker(slot: int, config_path: str, names: list[str], settings: SandboxSett
         import_test_case_only()
         config, root = load_config(Path(config_path))
         setups = setups_for(config, root, names, limits)
+        grader_imports([lib for s in setups.values() for lib in s.spec.warm_imports])
 
         def take() -> Iterator[Job]:
             while True:
@@ -104,6 +106,18 @@ def _worker(slot: int, config_path: str, names: list[str], settings: SandboxSett
         results.close()
         results.join_thread()
         os._exit(0)  # everything is sent: skip the interpreter's slow teardown of pytest, numpy and the rest
+
+
+def grader_imports(libraries: Sequence[str]) -> None:
+    """Import here, before the first job, what the assignments' tests build their reference models with
+    (Keras, PyTorch, transformers): the cost belongs to start-up, not to the first submission's tests."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    for name in dict.fromkeys(libraries):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a test that needs it will say so
+            continue
 
 
 def _tied_to_parent() -> bool:

@@ -173,3 +173,19 @@ def _plain_equal(a: Any, b: Any) -> bool:
     if isinstance(b, np.ndarray):
         return isinstance(a, np.ndarray) and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
     return type(a) is type(b) and a == b
+
+
+def check_model_unchanged(model_after: Any, expected: list[np.ndarray], call: Call | str,
+                          inspector: str = "keras_weights") -> None:
+    """The model a student's function was given (``call_and_inputs`` returns it as a handle) still has the
+    ``expected`` weights after the call. The weights are read by an inspector in the student's process;
+    the child restores the model before every call anyway, so a changed model gains nothing elsewhere."""
+    from autograder.testing.remote import Handle, inspect
+
+    if not isinstance(model_after, Handle):
+        raise AssertionError(f"{call}: the model could not be read back after the call")
+    after = inspect(model_after, inspector)
+    after = list(after.values()) if isinstance(after, dict) else after
+    if len(after) != len(expected) or any(np.shape(a) != np.shape(b) or not np.array_equal(a, b)
+                                          for a, b in zip(after, expected)):
+        raise AssertionError(f"{call} changed the model's weights; never train the model or assign to its weights")
