@@ -115,6 +115,53 @@ CREATE TABLE IF NOT EXISTS run_items (
     status          TEXT NOT NULL,                  -- graded, reused, superseded; retry: not kept for reuse
     PRIMARY KEY (run_id, submission_id)
 );
+CREATE TABLE IF NOT EXISTS submission_cells (       -- what a file says, read at grading time (never run)
+    assignment  TEXT NOT NULL,
+    sha256      TEXT NOT NULL,                      -- the submitted file's, as in submissions
+    cells       TEXT NOT NULL,                      -- JSON [{kind, source, tags}]; outputs are not kept
+    error       TEXT NOT NULL DEFAULT '',           -- why the file could not be read ('' read)
+    read_at     TEXT NOT NULL,
+    PRIMARY KEY (assignment, sha256)
+);
+CREATE TABLE IF NOT EXISTS mark_imports (           -- one marking file imported by a tutor
+    id          INTEGER PRIMARY KEY,
+    assignment  TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    changes     TEXT NOT NULL DEFAULT '[]'          -- JSON: what it changed
+);
+CREATE TABLE IF NOT EXISTS marks (                  -- a written question's current mark
+    assignment  TEXT NOT NULL,
+    student_key TEXT NOT NULL REFERENCES students(key),
+    question    TEXT NOT NULL,
+    points      TEXT NOT NULL,                      -- a decimal, as written in the file
+    comment     TEXT NOT NULL DEFAULT '',
+    sha256      TEXT NOT NULL DEFAULT '',           -- the submission whose answer was marked
+    import_id   INTEGER NOT NULL REFERENCES mark_imports(id),
+    PRIMARY KEY (assignment, student_key, question)
+);
+CREATE TABLE IF NOT EXISTS similarity_runs (
+    id          INTEGER PRIMARY KEY,
+    assignment  TEXT NOT NULL,
+    ran_at      TEXT NOT NULL,
+    settings    TEXT NOT NULL,                      -- JSON: threshold, minimum match, k-gram size
+    compared    TEXT NOT NULL                       -- JSON {student: sha256} of the submissions compared
+);
+CREATE TABLE IF NOT EXISTS similarity_pairs (       -- the pairs a similarity run flagged
+    run_id      INTEGER NOT NULL REFERENCES similarity_runs(id) ON DELETE CASCADE,
+    student_a   TEXT NOT NULL,
+    student_b   TEXT NOT NULL,
+    share_a     REAL NOT NULL,                      -- share of a's own code found in b's
+    share_b     REAL NOT NULL,
+    matched     INTEGER NOT NULL,                   -- matching tokens
+    code_a      TEXT NOT NULL,
+    code_b      TEXT NOT NULL,
+    slices_a    TEXT NOT NULL,                      -- JSON [[start, end], ...]: matching characters of code_a
+    slices_b    TEXT NOT NULL,
+    PRIMARY KEY (run_id, student_a, student_b)
+);
 """
 
 

@@ -3,7 +3,9 @@
 - ``ResultFiles``: ``OUT/<student>/results.json`` (Gradescope's schema) as each result arrives;
 - ``GradesCsv``: ``OUT/grades.csv`` at the end (the run's submissions, the spec's columns);
 - ``TutorOutputs``: ``OUT/report.html`` (the whole gradebook's view of the assignment) and the run's
-  students' ``OUT/<student>/feedback.{md,html}`` at the default visibility.
+  students' ``OUT/<student>/feedback.{md,html}`` at the default visibility;
+- ``SubmissionTexts``: what each submitted file says (its cells, never run) into the gradebook, for the
+  written answers and the similarity check.
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ from pathlib import Path
 
 from autograder.exports.after_grade import write_after_grade
 from autograder.exports.grades_csv import write_grades_csv
+from autograder.gradebook.marks import has_text, store_text
+from autograder.gradebook.store import Gradebook
 from autograder.grading.events import BatchReport, Plan, Reported, RunListener
+from autograder.lms.stage import file_sha256
 from autograder.scoring.gradescope import gradescope_results, write_json_atomic
+from autograder.submission.answers import read_text
 
 
 class ResultFiles(RunListener):
@@ -45,5 +51,29 @@ class TutorOutputs(RunListener):
         report.outputs.append(path)
 
 
+class SubmissionTexts(RunListener):
+    """Each submitted file's cells (Markdown and code, outputs left out) into the gradebook, once per
+    content, read from the staged file as its result arrives (graded or reused)."""
+
+    def __init__(self) -> None:
+        self.book: Gradebook | None = None
+        self.assignment = ""
+
+    def planned(self, plan: Plan) -> None:
+        self.book, self.assignment = Gradebook(plan.gradebook), plan.assignment
+
+    def graded(self, item: Reported) -> None:
+        if self.book is None or item.source is None or not item.source.is_file():
+            return
+        sha256 = file_sha256(item.source)
+        if not has_text(self.book, self.assignment, sha256):
+            store_text(self.book, self.assignment, sha256, read_text(item.source))
+
+    def finished(self, report: BatchReport) -> None:
+        if self.book is not None:
+            self.book.close()
+            self.book = None
+
+
 def default_listeners() -> list[RunListener]:
-    return [ResultFiles(), GradesCsv(), TutorOutputs()]
+    return [ResultFiles(), SubmissionTexts(), GradesCsv(), TutorOutputs()]
