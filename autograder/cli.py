@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-COMMANDS = ("grade", "export", "audit", "package", "list")
+COMMANDS = ("grade", "export", "audit", "package", "list", "marks", "similarity", "push")
 
 
 def config_option(parser: argparse.ArgumentParser, default: object) -> None:

@@ -17,5 +17,5 @@ def write_after_grade(gradebook: Path, assignment: str, out_dir: Path, students:
     data = load_export(gradebook, assignment, config_path)
     for g in data.graded:
         if g.student.key in students:
-            write_feedback(g, data.spec, out_dir)
+            write_feedback(g, data.spec, out_dir, written=data.combined(g))
     return write_report(data, out_dir / REPORT_NAME)

@@ -4,8 +4,9 @@ Columns ``Student, ID, SIS User ID, SIS Login ID, Section`` and one assignment c
 row after the header is ``Points Possible``. Canvas matches a row to a student by ``ID`` (the Canvas
 user id, which its submission downloads carry), then by the SIS ids. The assignment column is
 matched to a Canvas assignment by name, or by id when the header ends in ``(<assignment id>)``;
-a column matching neither creates a new assignment. The score is the late-adjusted
-``final_score``, optionally rescaled to the Canvas assignment's points.
+a column matching neither creates a new assignment. The score is the late-adjusted total of the
+automatic questions and the written questions marked so far (``exports.written``), optionally rescaled
+to the Canvas assignment's points; students with a written question not marked yet are named in a note.
 """
 
 from __future__ import annotations
@@ -34,13 +35,18 @@ def canvas_table(data: ExportData, title: str | None = None, canvas_id: str | No
     possible = out_of if out_of is not None else data.max_total
     table = Table(IDENTITY + [column_name(title or data.spec.title, canvas_id)],
                   [[POINTS_ROW, "", "", "", "", points(possible)]])
-    unmatched = []
+    unmatched, unmarked = [], []
     for g in sorted(data.graded, key=lambda g: (identity_cells(g.student)[0].casefold(), g.student.key)):
-        cells = identity_cells(g.student)
-        table.rows.append(cells + [points(scaled(g.final_score, data.max_total, out_of))])
+        cells, c = identity_cells(g.student), data.combined(g)
+        table.rows.append(cells + [points(scaled(c.final, data.max_total, out_of))])
         if not any(cells[1:4]):
             unmatched.append(g.student.key)
+        if c.missing:
+            unmarked.append(f"{g.student.key} ({', '.join(c.missing)})")
     if unmatched:
         table.notes.append(f"{len(unmatched)} student(s) have no Canvas or SIS id (not from a Canvas download): "
                            f"{listing(unmatched)}; Canvas will ask who they are, or skip them")
+    if unmarked:
+        table.notes.append(f"{len(unmarked)} student(s) have written questions not marked yet, scored without "
+                           f"them (the automatic part plus what is marked): {listing(unmarked)}")
     return table

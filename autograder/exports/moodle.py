@@ -10,7 +10,9 @@ columns ``Identifier``, ``Grade``, ``Last modified (grade)`` and ``Feedback comm
 is); the tutor maps ``Grade`` to the assignment and ``Feedback`` to its feedback.
 
 A participant id is not an ID number, so a student is exported only in a layout that can identify
-them; ``auto`` chooses ``worksheet`` when any student comes from a Moodle download.
+them; ``auto`` chooses ``worksheet`` when any student comes from a Moodle download. The grade is the
+late-adjusted total of the automatic questions and the written questions marked so far; the feedback
+names any written question not marked yet and carries the tutors' comments.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ def moodle_table(data: ExportData, layout: Layout = "auto", out_of: float | None
         if not identifiable(g, chosen):
             skipped.append(g.student.key)
             continue
-        s, grade, feedback = g.student, points(scaled(g.final_score, data.max_total, out_of)), summary_line(g)
+        c = data.combined(g)
+        s, grade, feedback = g.student, points(scaled(c.final, data.max_total, out_of)), summary_line(g, c)
         if chosen == "worksheet":
             table.rows.append([PARTICIPANT + s.lms_id, s.name, s.email, grade, points(possible), stamp, feedback])
         else:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder.exports.answers import DIR as ANSWERS_DIR
+from autograder.exports.answers import write_answers
 from autograder.exports.canvas import canvas_table
 from autograder.exports.feedback import write_feedback
 from autograder.exports.generic import scores_table
@@ -63,7 +65,7 @@ def _csv(suffix: str, build: Callable[[ExportData, dict[str, Any]], Table], head
 
 def _feedback(data: ExportData, out_dir: Path, output: Path | None, options: dict[str, Any]) -> Exported:
     for g in data.graded:
-        write_feedback(g, data.spec, out_dir, options["show"])
+        write_feedback(g, data.spec, out_dir, options["show"], data.combined(g))
     return Exported(f"{len(data.graded)} student(s) -> {out_dir}/<student>/feedback.md, feedback.html "
                     f"(tests shown in full: {options['show']})")
 
@@ -71,6 +73,15 @@ def _feedback(data: ExportData, out_dir: Path, output: Path | None, options: dic
 def _report(data: ExportData, out_dir: Path, output: Path | None, options: dict[str, Any]) -> Exported:
     path = write_report(data, output or out_dir / REPORT_NAME)
     return Exported(f"{len(data.graded)} student(s) -> {path}")
+
+
+def _answers(data: ExportData, out_dir: Path, output: Path | None, options: dict[str, Any]) -> Exported:
+    if not data.spec.written:
+        return Exported(f"{data.assignment} has no written questions (written: in grading_config.yaml): "
+                        "nothing written")
+    _, notes = write_answers(data, out_dir, options["force"])
+    return Exported(f"{len(data.spec.written)} written question(s), {len(data.graded)} student(s) -> "
+                    f"{out_dir / ANSWERS_DIR}/<question>.html and <question>_marks.csv", notes)
 
 
 OUT_OF = Option(("--out-of",), {"type": float, "default": None,
@@ -101,4 +112,11 @@ EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
              output_help=None),
     Exporter("report", "OUT/report.html for tutors: histograms, common failures, students grouped by failed tests",
              _report, output_help="file to write (default OUT/report.html)"),
+    Exporter("answers", "OUT/answers/<question>.html: every student's written answer and the rubric, and a marking "
+                        "CSV to fill in and import (autograder import marks)",
+             _answers,
+             (Option(("--force",), {"action": "store_true",
+                                    "help": "write the marking CSVs again even if they exist (with the marks "
+                                            "imported so far; edits not imported are lost)"}),),
+             output_help=None),
 )}

@@ -1,6 +1,8 @@
 """``report.html`` for tutors: score histograms, the most common failure messages per question, and
-students grouped by failure signature so one comment serves a whole group. Self-contained: inline
-CSS, plots as ``data:`` PNGs, no external requests. It names hidden tests: not for students."""
+students grouped by failure signature so one comment serves a whole group; the written questions'
+marking progress, and the pairs of the last similarity check with their matching code side by side.
+Self-contained: inline CSS, plots as ``data:`` PNGs, no external requests. It names hidden tests: not
+for students. Final scores count the written questions marked so far."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from autograder.exports.failures import CommonFailure, SignatureGroup, common_failures, signature_groups
 from autograder.exports.plots import histogram_png
+from autograder.exports.similarity import SimilaritySection, report_section
 from autograder.exports.source import ExportData
 from autograder.exports.table import write_text
 from autograder.exports.templating import render
@@ -44,6 +47,18 @@ class QuestionSection:
 
 
 @dataclass
+class WrittenSection:
+    """Marking progress of one written question."""
+
+    name: str
+    title: str
+    max_score: float
+    marked: int
+    mean: float | None
+    not_marked: list[str]
+
+
+@dataclass
 class TutorReport:
     assignment: str
     title: str
@@ -60,11 +75,15 @@ class TutorReport:
     ungraded: list[str]
     questions: list[QuestionSection]
     groups: list[SignatureGroup]
+    finals: dict[str, float] = field(default_factory=dict)  # student -> final score (written marks included)
+    written: list[WrittenSection] = field(default_factory=list)
+    similarity: SimilaritySection | None = None
 
 
 def build_report(data: ExportData, failures_per_question: int = 5) -> TutorReport:
     graded = data.graded
-    finals = [g.final_score for g in graded]
+    combined = {g.student.key: data.combined(g) for g in graded}
+    finals = [combined[g.student.key].final for g in graded]
     questions = []
     for name, q in data.spec.questions.items():
         scores = [next((x.score for x in g.result.questions if x.name == name), 0.0) for g in graded]
@@ -77,7 +96,18 @@ def build_report(data: ExportData, failures_per_question: int = 5) -> TutorRepor
         str(data.gradebook), data.lateness_rule, data.max_total, Spread.of(finals, data.max_total),
         histogram_png(finals, data.max_total, "total after late penalties"),
         sum(g.result.error is not None for g in graded), sum(g.late for g in graded),
-        sum(g.penalty > 0 for g in graded), data.ungraded, questions, signature_groups(graded))
+        sum(g.penalty > 0 for g in graded), data.ungraded, questions, signature_groups(graded),
+        {k: c.final for k, c in combined.items()}, written_sections(data), report_section(data))
+
+
+def written_sections(data: ExportData) -> list[WrittenSection]:
+    out = []
+    for name, q in data.spec.written.items():
+        marks = {k: m[name].points for k, m in data.marks.items() if name in m}
+        scores = [float(marks[g.student.key]) for g in data.graded if g.student.key in marks]
+        out.append(WrittenSection(name, q.title, q.points, len(scores), statistics.fmean(scores) if scores else None,
+                                  [g.student.key for g in data.graded if g.student.key not in marks]))
+    return out
 
 
 def write_report(data: ExportData, path: Path) -> Path:
