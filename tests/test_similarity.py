@@ -20,7 +20,8 @@ from synthetic_gradebook import build as build_synthetic
 from test_report_browser import CHROMIUM, screenshot
 
 from autograder.cli import main
-from autograder.exports.similarity import segments
+from autograder.exports.similarity import report_section, segments
+from autograder.exports.source import load_export
 from autograder.gradebook.marks import store_text
 from autograder.gradebook.store import Gradebook
 from autograder.submission.answers import SubmissionText, notebook_cells
@@ -137,3 +138,12 @@ def test_chromium_shows_matching_code_in_both_columns(checked, tmp_path):
     assert left > 2000 and right > 2000, f"highlighted pixels: left {left}, right {right}"
     rows = np.flatnonzero(marked[:, :half].any(axis=1) & marked[:, half:].any(axis=1))
     assert rows.size > 50, "the two sides' highlights are side by side, on the same rows"
+
+
+def test_the_report_shows_the_most_similar_pairs_first_and_counts_the_rest(checked):
+    out, _, pairs, _ = checked
+    data = load_export(out / "gradebook.sqlite", "style_transfer", ROOT / "grading_config.yaml")
+    section = report_section(data, shown_pairs=3)
+    assert section is not None and len(section.pairs) == 3 and section.more == len(pairs) - 3
+    every = sorted((max(float(r["share_a"]), float(r["share_b"])) for r in pairs.values()), reverse=True)
+    assert [round(p.pair.share, 2) for p in section.pairs] == every[:3]

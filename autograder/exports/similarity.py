@@ -33,6 +33,7 @@ from autograder.submission.answers import read_text
 K = 30  # tokens in a fingerprint (copydetect's noise threshold, here also its guarantee threshold)
 THRESHOLD = 0.6
 MIN_MATCH = 80
+SHOWN_PAIRS = 50  # in the tutor report; similarity.csv has them all
 DIR = "similarity"
 CSV_NAME = "similarity.csv"
 NEVER_A_SCORE = "similarity never changes a score: a flagged pair is for a tutor to look at, not a finding"
@@ -143,6 +144,7 @@ class SimilaritySection:
     pairs: list[ShownPair]
     resubmitted: list[str]  # students whose latest submission is not the one compared
     new: list[str]  # students not compared (graded since)
+    more: int = 0  # flagged pairs not shown (they are in similarity.csv)
 
 
 def segments(code: str, slices: list[tuple[int, int]]) -> list[tuple[str, bool]]:
@@ -160,8 +162,9 @@ def segments(code: str, slices: list[tuple[int, int]]) -> list[tuple[str, bool]]
     return out
 
 
-def report_section(data: ExportData) -> SimilaritySection | None:
-    """The latest similarity run of the assignment as the tutor report shows it (None: never run)."""
+def report_section(data: ExportData, shown_pairs: int = SHOWN_PAIRS) -> SimilaritySection | None:
+    """The latest similarity run of the assignment as the tutor report shows it (None: never run): the
+    ``shown_pairs`` most similar pairs side by side."""
     with Gradebook(data.gradebook) as book:
         run = latest_run(book, data.assignment)
     if run is None:
@@ -169,6 +172,6 @@ def report_section(data: ExportData) -> SimilaritySection | None:
     current = {g.student.key: g.sha256 for g in data.graded}
     resubmitted = sorted(k for k, sha in run.compared.items() if k in current and current[k] != sha)
     shown = [ShownPair(p, segments(p.code_a, p.slices_a), segments(p.code_b, p.slices_b),
-                       [k for k in (p.student_a, p.student_b) if k in resubmitted]) for p in run.pairs]
+                       [k for k in (p.student_a, p.student_b) if k in resubmitted]) for p in run.pairs[:shown_pairs]]
     return SimilaritySection(run.ran_at, run.settings, len(run.compared), shown, resubmitted,
-                             sorted(set(current) - set(run.compared)))
+                             sorted(set(current) - set(run.compared)), max(0, len(run.pairs) - shown_pairs))
