@@ -1,6 +1,8 @@
 """``autograder grade SUBMISSION... --assignment NAME [--assignment NAME ... | --all] --out DIR``: grade into
 the gradebook, write ``DIR/<student>/results.json``, ``DIR/grades.csv``, ``DIR/report.html`` and the
-students' feedback (with several assignments, each under ``DIR/<assignment>/``).
+students' feedback (with several assignments, each under ``DIR/<assignment>/``). ``--scheduler ADDRESS`` or
+``--cluster local:N`` grades on the workers of a Dask cluster instead of local processes
+(``autograder.grading.cluster``).
 
 Exit status: 0 when every submission was graded (whatever the scores), 1 when the grader itself
 failed on some submission (they are named, and graded again by the next run), 2 when the
@@ -13,7 +15,13 @@ import argparse
 import os
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograder.grading.batch import PoolFactory
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -40,6 +48,12 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
                    help="grade everything again and print each student's score change before storing it")
     p.add_argument("--no-progress", dest="progress", action="store_false",
                    help="no progress bar, even on a terminal")
+    cluster = p.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                         help="grade on the workers of this Dask scheduler (README: Grading on a cluster); "
+                              "--workers is then the cluster's business")
+    cluster.add_argument("--cluster", metavar="local:N",
+                         help="grade on a Dask LocalCluster of N worker processes started for this run")
     p.set_defaults(run=run)
 
 
@@ -62,14 +76,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     display = GradeDisplay(live=None if args.progress else False)
     requests = [replace(r, listeners=[*default_listeners(), display]) for r in requests]
-    try:
-        reports = grade_batches(args.config, requests, workers=max(1, args.workers), regrade=args.regrade,
-                                command=shlex.join(sys.argv))
-    except GradebookError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        display.close()
+    errors: tuple[type[Exception], ...] = (GradebookError,)
+    if args.scheduler or args.cluster:
+        from autograder.grading.cluster import ClusterError
+
+        errors += (ClusterError,)
+    with ExitStack() as stack:
+        try:
+            pool = stack.enter_context(cluster_pool(args)) if args.scheduler or args.cluster else None
+            reports = grade_batches(args.config, requests, workers=max(1, args.workers), regrade=args.regrade,
+                                    command=shlex.join(sys.argv), pool=pool)
+        except errors as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            display.close()
     for report in reports:
         display.summary(report)
     lost = [f"{r.assignment}/{key}" if len(reports) > 1 else key for r in reports for key in r.lost]
@@ -78,3 +99,13 @@ def run(args: argparse.Namespace) -> int:
               f"run the same command again to grade them", file=sys.stderr)
         return 1
     return 0
+
+
+@contextmanager
+def cluster_pool(args: argparse.Namespace) -> Iterator[PoolFactory]:
+    """The pool factory of ``--scheduler`` or ``--cluster local:N``, connected for the run."""
+    from autograder.grading.cluster import dask_client, dask_pool, parse_local
+
+    local = parse_local(args.cluster) if args.cluster else None
+    with dask_client(args.scheduler, local) as client:
+        yield dask_pool(client)
