@@ -64,10 +64,12 @@ class Connection:
         self.uid = uid
         self.owns_uid = owns_uid  # root without a user namespace: the uid is this child's alone
         self.exit_status: int | None = None
+        self.pid_namespace = False  # the supervisor said the child is process 1 of a PID namespace of its own
         self.alive = True
         self.killed_by_us = False
         self.leftover = False  # a process of the child's uid survived its end
         self.on_close: Callable[[], None] | None = None
+        self.on_end: Callable[[Connection], None] | None = None  # told how the child ended (its host's uid book)
 
     def send(self, message: dict, register_callback: Callable[[Any], int] | None = None) -> None:
         try:
@@ -118,6 +120,8 @@ class Connection:
             message = wire.unpack_bytes(data)
         except (wire.WireError, EOFError):
             return False
+        if message.get("op") == "spawned":
+            self.pid_namespace = message.get("pid_namespace") is True
         if message.get("op") == "exited" and isinstance(message.get("status"), int):
             self.exit_status = message["status"]
             return True
@@ -170,8 +174,15 @@ class Connection:
                     break
         self.supervisor.kill()
 
+    @property
+    def ended_cleanly(self) -> bool:
+        """The supervisor reported the exit of the child, process 1 of its own PID namespace: the kernel
+        ends every other process of a PID namespace before its process 1 can be reaped, so nothing is left."""
+        return self.pid_namespace and self.exit_status is not None
+
     def close(self) -> None:
-        """Kill the child, wait for its supervisor, and check that nothing of it is left."""
+        """Kill the child, wait for its supervisor, and make sure nothing of it is left: either the kernel
+        guarantees it (``ended_cleanly``) or whatever still runs as the child's uid is killed."""
         self.kill()
         self.supervisor.wait(KILL_WAIT_SECONDS)
         self.supervisor.close()
@@ -180,10 +191,12 @@ class Connection:
                 sock.close()
             except OSError:
                 pass
-        if self.owns_uid:
+        if self.owns_uid and not self.ended_cleanly:
             self.leftover = not clear_uid(self.uid)
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.on_end is not None:
+            self.on_end(self)
         if self.on_close is not None:
             self.on_close()
 

@@ -97,6 +97,7 @@ class ForkServer:
         self.settings = settings
         self.slot = slot
         self._spawned = 0
+        self._unsure: set[int] = set()  # uids whose last child did not end cleanly: checked before reuse
         self._own = HostProcess(settings) if control is None else None
         self.control: socket.socket = self._own.controls[0] if self._own else control  # type: ignore[assignment]
         self._log_path = self._own.log_path if self._own else log_path
@@ -144,7 +145,8 @@ class ForkServer:
         """The next uid of this slot's range that no process runs as."""
         base = UID_BASE + self.slot * UIDS_PER_SLOT
         order = [base + (self._spawned + i) % UIDS_PER_SLOT for i in range(UIDS_PER_SLOT)]
-        busy = uids_in_use(set(order)) if self._owns_uids() else set()
+        busy = uids_in_use(self._unsure & set(order)) if self._owns_uids() and self._unsure else set()
+        self._unsure &= busy
         for i, uid in enumerate(order):
             if uid not in busy:
                 self._spawned += i + 1
@@ -177,7 +179,13 @@ class ForkServer:
             status.close()
             raise RuntimeError(f"sandbox host could not start a child: {reply.get('message')}")
         supervisor = ProcessHandle(fds[0] if fds else None)
-        return Connection(data, status, supervisor, self.settings.max_message_bytes, workdir, uid, self._owns_uids())
+        child = Connection(data, status, supervisor, self.settings.max_message_bytes, workdir, uid, self._owns_uids())
+        child.on_end = self._ended
+        return child
+
+    def _ended(self, child: Connection) -> None:
+        if not child.ended_cleanly:
+            self._unsure.add(child.uid)
 
     def close(self) -> None:
         try:
