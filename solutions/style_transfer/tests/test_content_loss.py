@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
-from .support import FRAMEWORKS, LOSS_RTOL, EagerTensor, check_loss_given_as, features
 
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_scalar_close
+
+from .support import FRAMEWORKS, LOSS_RTOL, EagerTensor, check_loss_given_as, features
 
 pytestmark = pytest.mark.question("content_loss")
 

@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
-from .support import FRAMEWORKS, GRAM_RTOL, EagerTensor, features
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.testing.checks import Call, check_close, check_correct_and_inputs_unchanged, check_raises
+
+from .support import FRAMEWORKS, GRAM_RTOL, EagerTensor, features
 
 pytestmark = pytest.mark.question("gram_matrix")
 

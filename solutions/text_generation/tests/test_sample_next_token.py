@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from autograder.models import EagerTensor
-from autograder.models.tensors import FRAMEWORKS
 from autograder.sandbox.wire import RngState
 from autograder.testing.checks import Call, check_correct_and_inputs_unchanged, check_raises, result_array
 from autograder.testing.stats import check_categorical
+
+from .support import FRAMEWORKS
 
 pytestmark = pytest.mark.question("sample_next_token")
 

