@@ -21,11 +21,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
+# One run grades every assignment's examples (examples/<assignment>/): one sandbox host, one set of workers.
 demo: $(STAMP)
-	@for a in $(ASSIGNMENTS); do \
-		$(BIN)/autograder grade examples/$$a --assignment $$a --out $(OUT)/$$a --no-progress || exit 1; \
-	done
-	@echo "Results: $(OUT)/<assignment>/grades.csv, report.html and <submission>/results.json"
+	$(BIN)/autograder grade examples --all --out $(OUT) --no-progress
+	@echo "Results: $(OUT)/<assignment>/grades.csv, report.html, gradebook.sqlite and <submission>/results.json"
 
 # The layers (import-linter contracts in pyproject.toml), lint and types, then the suite.
 lint: $(STAMP)

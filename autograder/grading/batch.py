@@ -128,7 +128,8 @@ class BatchRun:
                                self.report.superseded, notes, self.book.path, self.regrade, self.out_dir))
         for p in reuse:
             self.results[p.key] = self.book.read_result(stored[p.key], p.key, p.candidate.entry.origin)
-            self.emit.graded(Reported(self.results[p.key], reused=True, source=p.staged.path))
+            self.emit.graded(Reported(self.results[p.key], reused=True, source=p.staged.path,
+                                      sha256=p.staged.sha256))
         self.book.link(self.run_id, [(p.submission_id, stored[p.key], "reused") for p in reuse])
         self.report.reused = len(reuse)
         return pending
@@ -168,7 +169,7 @@ class BatchRun:
             self.results[p.key] = result
             same_as = item.group[0].key if p is not item.group[0] else ""
             self.emit.graded(Reported(result, reused=bool(same_as), lost=result.lost, same_as=same_as,
-                                      source=p.staged.path, regraded=regraded))
+                                      source=p.staged.path, sha256=p.staged.sha256, regraded=regraded))
 
     def _merged(self, fresh: SubmissionResult, stored_id: int) -> SubmissionResult:
         """The fresh questions' results with the kept questions' stored ones, in the config's order."""

@@ -34,6 +34,7 @@ class Reported:
     lost: bool = False  # the grader failed on it (not the student's file); graded again next run
     same_as: str = ""  # reused from this run's result for another student's identical file
     source: Path | None = None  # the submitted file as staged for this run (readable until the run ends)
+    sha256: str = ""  # the submitted file's content hash
     regraded: tuple[str, ...] = ()  # when only some questions were graded again (the others reused): those
 
 
