@@ -40,7 +40,9 @@ from autograder.gradebook import fingerprint
 from autograder.grading.batch import grade_batch
 from autograder.grading.events import Reported, RunListener
 from autograder.grading.outputs import default_listeners
+from autograder.grading.pool import GradingPool
 from autograder.sandbox.run import FATAL_CALLS_PER_FUNCTION, GRACE_SECONDS
+from autograder.submission.discover import Job
 
 pytestmark = pytest.mark.slow
 
@@ -653,7 +655,7 @@ class ProcessWatch(RunListener):
 
 
 class WorkerMemory:
-    """Samples the resident memory of this process's grading workers while a batch runs."""
+    """Samples the resident memory of this process's grading workers while it runs."""
 
     def __init__(self) -> None:
         self.rss: dict[int, list[tuple[float, int]]] = {}  # pid -> (time, bytes)
@@ -698,7 +700,6 @@ class Batch:
     decoy: subprocess.Popen
     tests_hash: str
     watch: ProcessWatch
-    memory: WorkerMemory
     lost: list[str]
 
 
@@ -734,7 +735,7 @@ def batch(tmp_path_factory):
     watch = ProcessWatch()
     tests_hash = current_tests_hash()
     start = time.monotonic()
-    with pytest.MonkeyPatch.context() as mp, WorkerMemory() as memory:
+    with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TMPDIR", tag)
         report = grade_batch(CONFIG, "text_generation", [subs], out, workers=2, limits=LIMITS,
                              listeners=[*default_listeners(), watch])
@@ -745,7 +746,7 @@ def batch(tmp_path_factory):
         print(f"  {r.submission}: {r.wall_seconds:.1f} s")
     (out / "summary.txt").write_text("\n".join(
         f"{r.submission} {r.total} {[(q.name, q.score) for q in r.questions]} {r.messages}" for r in results))
-    yield Batch({r.submission: r for r in results}, out, tag, subs, decoy, tests_hash, watch, memory, report.lost)
+    yield Batch({r.submission: r for r in results}, out, tag, subs, decoy, tests_hash, watch, report.lost)
     decoy.kill()
     decoy.wait()
 
@@ -837,6 +838,16 @@ def test_an_oversized_message_is_reported_as_such(batch):
         assert "did not return within" not in text and "did not finish within" not in text, f"{name}: {text[:600]}"
 
 
+@pytest.mark.xfail(strict=True, reason="engine bug: a cell over the child's header cap (wire.MAX_HEADER_BYTES, "
+                                       "8 MiB) makes the child refuse run_cells after reading its prefix; the "
+                                       "grader's sendall then blocks until its 30 s timeout, and the student reads "
+                                       "'Your notebook could not be run: ' with no reason")
+def test_a_script_too_large_for_the_child_is_run_or_explained(batch):
+    r = batch.results["line_of_30_mb"]
+    reason = (r.error or "").split("could not be run:", 1)[-1].strip()
+    assert r.total == batch.results["baseline__all"].total or reason, r.error
+
+
 def test_forged_results_files_are_overwritten_by_the_grader(batch):
     results, out = batch.results, batch.out
     honest = results["baseline__wrong"].total
@@ -889,20 +900,36 @@ def test_slow_and_huge_replies_stay_within_the_limits(batch):
         assert results[name].wall_seconds <= budget, f"{name}: {results[name].wall_seconds:.1f} s > {budget:.1f} s"
 
 
-def test_the_grading_workers_memory_stays_bounded(batch):
-    """While a child sends hundreds of MB, no worker grows beyond its earlier peak (the tests' own imports, made
-    in a worker's first submissions, e.g. TensorFlow and PyTorch) by more than a fraction of it."""
-    samples = batch.memory.rss
-    assert len(samples) == 2, "the workers were not sampled"
+@pytest.fixture(scope="module")
+def one_worker(tmp_path_factory):
+    """One grading worker, its memory sampled: an honest submission first (the tests' own imports, e.g.
+    TensorFlow and PyTorch, are made in a worker's first submissions), then the two huge ones, one at a time."""
+    subs = tmp_path_factory.mktemp("one-worker")
+    windows = {}
+    with GradingPool(CONFIG, "text_generation", workers=1, limits=LIMITS) as pool, WorkerMemory() as memory:
+        for name in ("warm_up", "result_of_300_mb", "stream_declaring_800_mb"):
+            path = subs / f"{name}.py"
+            path.write_text(ALL if name == "warm_up" else "".join(CASES[name][:2]))
+            start = time.monotonic()
+            result = pool.grade_one(Job(path, name))
+            windows[name] = (start, time.monotonic(), result)
+    return memory.rss, windows
+
+
+def test_the_grading_workers_memory_stays_bounded(one_worker):
+    """While a child sends hundreds of MB, the worker does not grow beyond its earlier peak by a fraction of it."""
+    samples, windows = one_worker
+    assert len(samples) == 1, "the worker was not sampled"
+    [series] = samples.values()
+    assert windows["warm_up"][2].total == sum(POINTS.values())
     for name in ("result_of_300_mb", "stream_declaring_800_mb"):
-        end = batch.watch.arrived[name]
-        start = end - batch.results[name].wall_seconds
-        for pid, series in samples.items():
-            before = [rss for t, rss in series if t <= start]
-            during = [rss for t, rss in series if start < t <= end]
-            assert before and len(during) > 10, f"worker {pid} was not sampled around {name}"
-            growth = max(during) - max(before)
-            assert growth < HUGE_RESULT_BYTES / 4, f"worker {pid} grew by {growth / 2**20:.0f} MiB during {name}"
+        start, end, result = windows[name]
+        assert result.question("softmax_temperature").score == 0 and result.error is None, result.error
+        before = [rss for t, rss in series if t <= start]
+        during = [rss for t, rss in series if start < t <= end]
+        assert before and len(during) > 10, f"the worker was not sampled around {name}"
+        growth = max(during) - max(before)
+        assert growth < HUGE_RESULT_BYTES / 4, f"the worker grew by {growth / 2**20:.0f} MiB during {name}"
 
 
 def test_hidden_material_stays_out_of_the_feedback(batch):
