@@ -64,6 +64,7 @@ class Connection:
         self.uid = uid
         self.owns_uid = owns_uid  # root without a user namespace: the uid is this child's alone
         self.exit_status: int | None = None
+        self.killed_at: float | None = None
         self.pid_namespace = False  # the supervisor said the child is process 1 of a PID namespace of its own
         self.alive = True
         self.killed_by_us = False
@@ -154,19 +155,25 @@ class Connection:
         code = os.WEXITSTATUS(status)
         return ErrorInfo("exit", message=f"it exited the process (exit code {code})")
 
-    def kill(self) -> None:
-        """End the child and everything it started: its supervisor kills it (process 1 of its PID
-        namespace, or its process group), and if the supervisor does not report within a second,
-        the supervisor itself is killed, which takes the child with it."""
+    def request_kill(self) -> None:
+        """Ask the supervisor to kill the child (process 1 of its PID namespace, or its process group); do not wait."""
         if self.alive:
             self.killed_by_us = True
         self.alive = False
+        if self.killed_at is None:
+            self.killed_at = time.monotonic()
+            if self.exit_status is None and self.supervisor.alive():
+                try:
+                    self.status.send(wire.pack({"op": "kill"}))
+                except OSError:
+                    pass
+
+    def kill(self) -> None:
+        """End the child and everything it started: its supervisor kills it, and if the supervisor does not
+        report within a second, the supervisor itself is killed, which takes the child with it."""
+        self.request_kill()
         if self.exit_status is None and self.supervisor.alive():
-            try:
-                self.status.send(wire.pack({"op": "kill"}))
-            except OSError:
-                pass
-            deadline = time.monotonic() + KILL_WAIT_SECONDS
+            deadline = (self.killed_at or time.monotonic()) + KILL_WAIT_SECONDS
             while self.exit_status is None and time.monotonic() < deadline:
                 if not select.select([self.status], [], [], max(deadline - time.monotonic(), 0))[0]:
                     break
@@ -180,9 +187,24 @@ class Connection:
         ends every other process of a PID namespace before its process 1 can be reaped, so nothing is left."""
         return self.pid_namespace and self.exit_status is not None
 
+    def finished(self) -> bool:
+        """For a child asked to end (``request_kill``): whether it is over, without waiting; once it is,
+        its descriptors are closed as by ``close``. A supervisor that has not reported within a second is
+        killed."""
+        while self.exit_status is None and select.select([self.status], [], [], 0)[0]:
+            if self._read_status():
+                break
+        if self.exit_status is None and self.supervisor.alive():
+            if time.monotonic() - (self.killed_at or 0.0) < KILL_WAIT_SECONDS:
+                return False
+        self.close()
+        return True
+
     def close(self) -> None:
         """Kill the child, wait for its supervisor, and make sure nothing of it is left: either the kernel
         guarantees it (``ended_cleanly``) or whatever still runs as the child's uid is killed."""
+        if self.supervisor.fd is None:
+            return
         self.kill()
         self.supervisor.wait(KILL_WAIT_SECONDS)
         self.supervisor.close()

@@ -1,7 +1,10 @@
 """Sandbox hosts: where children come from. A ``Sandbox`` spawns one child per request.
 
 ``ForkServer`` is a client of one warm host process (started by ``HostProcess``) that has imported
-the heavy libraries and forks a child per request. ``FreshHosts`` is the fallback where forking
+the heavy libraries and forks a child per request. It keeps one child ready ahead of need (forked,
+isolated and limited, waiting for its submission), so a submission never waits for its child's set-up,
+and it lets a finished child end in the background (``retire``), checking on it before its uid is
+used again. ``FreshHosts`` is the fallback where forking
 after those imports is unsafe (macOS): every child gets a new, cold host. Both give the same
 isolation and limits, and both hand out ``Connection``s.
 """
@@ -16,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +42,8 @@ class Sandbox(Protocol):
     def wait_ready(self) -> dict: ...
 
     def spawn(self, limits: isolate.Limits | None = None) -> Connection: ...
+
+    def retire(self, child: Connection) -> None: ...
 
     def close(self) -> None: ...
 
@@ -83,6 +89,17 @@ class HostProcess:
             pass
 
 
+@dataclass(frozen=True)
+class _Requested:
+    """A child asked of the host, its reply not read yet."""
+
+    data: socket.socket
+    status: socket.socket
+    uid: int
+    workdir: str
+    limits: isolate.Limits
+
+
 class ForkServer:
     """A client of a warm host process: forks a child per submission.
 
@@ -98,6 +115,8 @@ class ForkServer:
         self.slot = slot
         self._spawned = 0
         self._unsure: set[int] = set()  # uids whose last child did not end cleanly: checked before reuse
+        self._spare: _Requested | None = None  # a child asked for ahead of need
+        self._retiring: list[Connection] = []  # children told to end, not yet confirmed gone
         self._own = HostProcess(settings) if control is None else None
         self.control: socket.socket = self._own.controls[0] if self._own else control  # type: ignore[assignment]
         self._log_path = self._own.log_path if self._own else log_path
@@ -145,8 +164,12 @@ class ForkServer:
         """The next uid of this slot's range that no process runs as."""
         base = UID_BASE + self.slot * UIDS_PER_SLOT
         order = [base + (self._spawned + i) % UIDS_PER_SLOT for i in range(UIDS_PER_SLOT)]
+        self._reap(block=len(self._retiring) >= UIDS_PER_SLOT // 2)
         busy = uids_in_use(self._unsure & set(order)) if self._owns_uids() and self._unsure else set()
         self._unsure &= busy
+        busy |= {c.uid for c in self._retiring}
+        if self._spare is not None:
+            busy.add(self._spare.uid)
         for i, uid in enumerate(order):
             if uid not in busy:
                 self._spawned += i + 1
@@ -157,7 +180,24 @@ class ForkServer:
         return os.geteuid() == 0 and not self.isolation.user_namespace
 
     def spawn(self, limits: isolate.Limits | None = None) -> Connection:
-        """A new child, limited by ``limits`` (default: the settings' limits)."""
+        """A child limited by ``limits`` (default: the settings' limits): the one made ready ahead of need if
+        it has those limits; then the next one is asked for, to get ready while this one works."""
+        limits = limits or self.settings.limits()
+        self._reap(block=False)
+        child = None
+        if self._spare is not None:
+            spare, self._spare = self._spare, None
+            child = self._complete(spare)
+            if spare.limits != limits:
+                self.retire(child)
+                child = None
+        if child is None:
+            child = self._complete(self._request(limits))
+        self._spare = self._request(limits)
+        return child
+
+    def _request(self, limits: isolate.Limits) -> _Requested:
+        """Ask the host for a child; its reply is read by ``_complete`` (replies come in order)."""
         isolation = self.isolation
         data, data_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         status, status_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -165,29 +205,59 @@ class ForkServer:
         workdir = "" if isolation.namespaces else tempfile.mkdtemp(prefix="ag-work-")
         if workdir and os.geteuid() == 0:
             os.chown(workdir, uid, uid)
-        request = {"op": "spawn", "uid": uid, "workdir": workdir, "limits": (limits or self.settings.limits()).__dict__}
+        request = {"op": "spawn", "uid": uid, "workdir": workdir, "limits": limits.__dict__}
         try:
             socket.send_fds(self.control, [wire.pack(request)], [data_theirs.fileno(), status_theirs.fileno()])
+        except OSError:
+            data.close()
+            status.close()
+            raise
         finally:
             data_theirs.close()
             status_theirs.close()
+        return _Requested(data, status, uid, workdir, limits)
+
+    def _complete(self, requested: _Requested) -> Connection:
         reply, fds = self._receive(30.0)
         if reply.get("op") != "spawned":
             for fd in fds:
                 os.close(fd)
-            data.close()
-            status.close()
+            requested.data.close()
+            requested.status.close()
             raise RuntimeError(f"sandbox host could not start a child: {reply.get('message')}")
         supervisor = ProcessHandle(fds[0] if fds else None)
-        child = Connection(data, status, supervisor, self.settings.max_message_bytes, workdir, uid, self._owns_uids())
+        child = Connection(requested.data, requested.status, supervisor, self.settings.max_message_bytes,
+                           requested.workdir, requested.uid, self._owns_uids())
         child.on_end = self._ended
         return child
+
+    def retire(self, child: Connection) -> None:
+        """Let a finished child end in the background: asked to end now, confirmed gone before its uid is
+        used again (or when this client closes)."""
+        child.request_kill()
+        self._retiring.append(child)
+
+    def _reap(self, block: bool) -> None:
+        """Close the retired children that are gone (``block``: wait for all of them)."""
+        for child in list(self._retiring):
+            if block:
+                child.close()
+            elif not child.finished():
+                continue
+            self._retiring.remove(child)
 
     def _ended(self, child: Connection) -> None:
         if not child.ended_cleanly:
             self._unsure.add(child.uid)
 
     def close(self) -> None:
+        if self._spare is not None:
+            spare, self._spare = self._spare, None
+            try:
+                self._retiring.append(self._complete(spare))
+            except (RuntimeError, OSError):
+                pass
+        self._reap(block=True)
         try:
             self.control.close()
         except OSError:
@@ -217,6 +287,10 @@ class FreshHosts:
     @property
     def isolation(self) -> isolate.Isolation:
         return self._isolation
+
+    def retire(self, child: Connection) -> None:
+        """Close the child (and its own host) now."""
+        child.close()
 
     def spawn(self, limits: isolate.Limits | None = None) -> Connection:
         """A new child in a new host of its own."""

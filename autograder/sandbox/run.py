@@ -71,7 +71,6 @@ class SubmissionRun:
         self.student_seconds = 0.0
         self.fatal_calls: dict[str, ErrorInfo] = {}
         self.fatal_streak: dict[str, int] = {}
-        self.leftovers = 0  # children after which a process of theirs had to be killed
         self._running_cell: int | None = None
 
     def start(self) -> NotebookRun:
@@ -262,8 +261,7 @@ class SubmissionRun:
 
     def _close_child(self) -> None:
         if self.child is not None:
-            self.child.close()
-            self.leftovers += self.child.leftover
+            self.host.retire(self.child)
             self.child = None
 
     def close(self) -> None:
