@@ -48,7 +48,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "grading_config.yaml"
 ASSIGNMENT = "text_generation"
-LIMITS = Limits(notebook_seconds=15, cell_seconds=3, call_seconds=2, memory_mb=2048, cpu_seconds=60, file_mb=8,
+LIMITS = Limits(notebook_seconds=20, cell_seconds=5, call_seconds=3, memory_mb=2048, cpu_seconds=60, file_mb=8,
                 tmp_mb=32, processes=64, restarts=1)
 NEIGHBOURS = {"neighbour_reference.py": (ROOT / "solutions" / ASSIGNMENT / "solution.py").read_bytes(),
               "neighbour_partly_wrong.ipynb": (ROOT / "examples" / ASSIGNMENT / "partly_wrong.ipynb").read_bytes()}

@@ -49,8 +49,9 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "grading_config.yaml"
 MARKER = "hostile-marker-7c1f"
-LIMITS = Limits(notebook_seconds=60, cell_seconds=5, call_seconds=2, memory_mb=2048, cpu_seconds=120,
-                file_mb=8, tmp_mb=32, processes=128, restarts=8)
+CALL_SECONDS, CELL_SECONDS = 3, 8  # a trivial call or cell fits easily, even on a loaded machine
+LIMITS = Limits(notebook_seconds=60, cell_seconds=CELL_SECONDS, call_seconds=CALL_SECONDS, memory_mb=2048,
+                cpu_seconds=120, file_mb=8, tmp_mb=32, processes=128, restarts=8)
 POINTS = {"softmax_temperature": 4, "sample_next_token": 3, "beam_search": 5}
 HUGE_RESULT_BYTES = 300_000_000
 STREAMED_BYTES = 800_000_000
@@ -163,6 +164,10 @@ def outcome(*args):
 '''
 
 
+CELL_LIMIT = [f"did not finish within {CELL_SECONDS} s"]
+BEAM_LIMIT = [f"beam_search did not return within {CALL_SECONDS} s"]
+
+
 def attack(code: str) -> str:
     return textwrap.dedent(code).replace("MARKER", MARKER)
 
@@ -173,12 +178,12 @@ def attack(code: str) -> str:
 CASES: dict[str, tuple[str, str, list[str]]] = {
     "honest_reference": (ALL, "", []),
     "honest_partial": (SOFTMAX, "", []),
-    "loop_in_top_level_cell": (ALL, "\nwhile True:\n    pass\n", ["did not finish within 5 s"]),
+    "loop_in_top_level_cell": (ALL, "\nwhile True:\n    pass\n", CELL_LIMIT),
     "loop_in_beam_search": (SOFTMAX + SAMPLE, attack('''
         def beam_search(next_log_probs, prompt, beam_width, max_new_tokens, eos_id=None):
             while True:
                 pass
-        '''), ["beam_search did not return within 2 s"]),
+        '''), BEAM_LIMIT),
     "catch_all_loop_ignores_alarm": (SOFTMAX + SAMPLE, attack('''
         import signal
         def beam_search(next_log_probs, prompt, beam_width, max_new_tokens, eos_id=None):
@@ -189,7 +194,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
                         pass
                 except BaseException:
                     pass
-        '''), ["beam_search did not return within 2 s"]),
+        '''), BEAM_LIMIT),
     "memory_bomb_cell": (ALL, "\nhog = bytearray(6 * 1024 ** 3)\n", ["memory"]),
     "memory_bomb_in_softmax": (SAMPLE + BEAM, attack('''
         import numpy as np
@@ -403,10 +408,10 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
     "reply_trickled_in_a_call": (SOFTMAX + SAMPLE, CHANNEL + attack('''
         def beam_search(next_log_probs, prompt, beam_width, max_new_tokens, eos_id=None):
             trickle(wire.pack({"op": "result", "ok": True, "value": [((1, 2), 0.0)] * 2000}))
-        '''), ["beam_search did not return within 2 s"]),
+        '''), BEAM_LIMIT),
     "frame_trickled_in_a_cell": (ALL, CHANNEL + attack('''
         trickle(wire.pack({"op": "cell_done", "index": 0, "status": "ok", "stdout": "x" * 10_000}))
-        '''), ["did not finish within 5 s"]),
+        '''), CELL_LIMIT),
     "result_of_300_mb": (SAMPLE + BEAM, attack(f'''
         BIG = b"\\0" * {HUGE_RESULT_BYTES}
         def softmax_temperature(logits, temperature=1.0):
@@ -830,8 +835,8 @@ def test_limits_are_reported_in_plain_words(batch):
 
 @pytest.mark.xfail(strict=True, reason="engine bug: Connection.receive answers a WireError (a message over "
                                        "Limits.result_mb) with _died(), which kills the child, so death_reason() "
-                                       "says 'timeout': the student reads 'did not return within 2 s' (a call) or "
-                                       "'did not finish within 5 s' (a cell) for a message refused at once")
+                                       "says 'timeout': the student reads 'did not return within 3 s' (a call) or "
+                                       "'did not finish within 8 s' (a cell) for a message refused at once")
 def test_an_oversized_message_is_reported_as_such(batch):
     for name in ("result_of_300_mb", "stream_declaring_800_mb", "frames_beyond_the_size_cap"):
         text = feedback(batch.results[name])
