@@ -320,10 +320,6 @@ def test_bad_rows_never_crash_grade_or_an_export(tmp_path):
     assert len((out / "s_nul_and_long_text" / "feedback.md").read_text()) <= shown_at_most < stored
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a text column holding bytes that are not UTF-8 (a lone "
-                                       "surrogate as CESU-8, a stray 0xFF) makes sqlite3 raise OperationalError "
-                                       "'Could not decode to UTF-8' in gradebook/codec.read_result, so every "
-                                       "export and grade's report crash; schema.connect sets no text_factory")
 def test_text_that_is_not_utf8_never_crashes_an_export(tmp_path):
     def build(db: sqlite3.Connection, digest: str) -> None:
         add_bad_rows(db, digest)

@@ -3,9 +3,9 @@
 A question's fingerprint hashes: the hidden test files that grade it (those that name it in a
 ``question("...")`` mark) and the shared ones (files that name no question: ``support.py``,
 ``__init__.py``), its public test file ``tests/<question>.py``, the reference solution, the parts of
-the assignment's config section that grading reads (not its title, due date, late policy or written
-questions, which tutors mark), the
-question's own entry, the limits and the autograder's version. Editing one question's test file
+the assignment's config section that grading reads (not its title, due date, late policy, warm imports,
+which only change speed, or written questions, which tutors mark), the question's own entry, the limits
+and the autograder's version. Editing one question's test file
 changes that question's fingerprint only; editing a shared file, the reference or the limits changes
 every question's. The whole assignment's fingerprint (``tests_hash``) hashes the questions'.
 """
@@ -35,7 +35,7 @@ def question_fingerprints(paths: AssignmentPaths, spec: Assignment, limits: Limi
     reference = paths.solution.read_bytes() if paths.solution.is_file() else b""
     common = hashlib.sha256()
     common.update(b"reference\0" + reference + b"\0")
-    graded = spec.model_dump_json(exclude={"title", "due", "late_policy", "questions", "written"})
+    graded = spec.model_dump_json(exclude={"title", "due", "late_policy", "questions", "written", "warm_imports"})
     common.update(b"config\0" + graded.encode() + b"\0limits\0" + limits.model_dump_json().encode())
     common.update(b"version\0" + autograder_version().encode())
     out = {}

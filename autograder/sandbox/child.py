@@ -207,7 +207,8 @@ class Runner:
         """Run every cell in order; each cell's outcome is streamed so a crash loses nothing before it."""
         deadline = time.monotonic() + float(message["total_timeout"])
         skip = set(message.get("skip", []))
-        for index, source in enumerate(message["cells"]):
+        for index, raw in enumerate(message["cells"]):
+            source = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
             start = time.monotonic()
             status: dict[str, Any] = {"op": "cell_done", "index": index, "status": "ok"}
             if index in skip:

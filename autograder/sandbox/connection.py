@@ -98,16 +98,23 @@ class Connection:
             self.reader.deadline = deadline
             try:
                 tree, buffers = wire.read_frame(self.reader, self.max_bytes)
-                return wire.unpack(tree, buffers, make_callback, make_handle=make_handle)
+                message = wire.unpack(tree, buffers, make_callback, make_handle=make_handle)
             except TimeoutError:
                 self.kill()
                 raise ChildDied(ErrorInfo("timeout")) from None
-            except (EOFError, OSError, wire.WireError, ValueError, TypeError) as exc:
+            except (EOFError, OSError) as exc:  # the channel closed: the child is dying; learn how
                 self._died()
-                reason = self.death_reason()
-                if isinstance(exc, wire.WireError) and reason.kind == "crashed" and not reason.message:
-                    reason.message = f"it sent a message that could not be read ({exc})"
-                raise ChildDied(reason) from None
+                raise ChildDied(self.death_reason()) from exc
+            except Exception as exc:  # noqa: BLE001 - a frame or value that breaks the protocol (or is too big)
+                raise self.unreadable(str(exc) or type(exc).__name__) from None
+            if not isinstance(message.get("op"), str):
+                raise self.unreadable("it names no operation")
+            return message
+
+    def unreadable(self, why: str) -> ChildDied:
+        """End a child that sent something that cannot be read: the channel is out of step from here on."""
+        self.kill()
+        return ChildDied(ErrorInfo("crashed", message=f"it sent a message that could not be read ({why[:200]})"))
 
     def _read_status(self) -> bool:
         """Read the supervisor's message; True once the child has exited (or the supervisor is gone)."""

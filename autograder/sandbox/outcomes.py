@@ -48,7 +48,8 @@ class ErrorInfo:
         data = data if isinstance(data, dict) else {}
         kind = data.get("kind")
         types = data.get("types")
-        return cls(kind=kind if kind in CHILD_KINDS else "exception", type=clean_text(data.get("type"), 200),
+        return cls(kind=kind if isinstance(kind, str) and kind in CHILD_KINDS else "exception",
+                   type=clean_text(data.get("type"), 200),
                    types=tuple(clean_text(t, 200) for t in types[:64]) if isinstance(types, list) else (),
                    message=clean_text(data.get("message"), 2000), traceback=clean_text(data.get("traceback")))
 

@@ -122,7 +122,9 @@ class SubmissionRun:
     def _run_cells(self, first: bool) -> None:
         assert self.child is not None
         start = time.monotonic()
-        self.child.send({"op": "run_cells", "cells": self.submission.cells, "skip": sorted(self.skip),
+        # Cells travel as byte buffers: a huge cell is no problem for the frame's JSON header.
+        cells = [c.encode("utf-8", "replace") for c in self.submission.cells]
+        self.child.send({"op": "run_cells", "cells": cells, "skip": sorted(self.skip),
                          "cell_timeout": self.cell_seconds, "total_timeout": self.notebook_seconds})
         notebook_deadline = start + self.notebook_seconds + GRACE_SECONDS
         deadline = notebook_deadline
@@ -137,9 +139,10 @@ class SubmissionRun:
                 self._running_cell = None
                 deadline = notebook_deadline
                 status = message.get("status")
+                status = status if isinstance(status, str) and status in CELL_STATUSES else "error"
                 if first:
                     self._record(CellStatus(
-                        index=index, status=status if status in CELL_STATUSES else "error",
+                        index=index, status=status,
                         error=ErrorInfo.from_child(message["error"]) if "error" in message else None,
                         elapsed=clean_seconds(message.get("elapsed"), self.cell_seconds + GRACE_SECONDS),
                         stdout=clean_text(message.get("stdout"), 25_000)))
@@ -148,7 +151,7 @@ class SubmissionRun:
                     self.notebook.names = clean_names(message.get("names"))
                 return
             else:
-                raise ChildDied(ErrorInfo("crashed", message=f"it sent an unexpected {clean_text(op, 40)!r} message"))
+                raise self.child.unreadable(f"an unexpected {clean_text(op, 40)!r}")
 
     def call(self, name: str, args: list, kwargs: dict, *, timeout: float | None = None,
              repeat: int | None = None, return_args: bool = False) -> CallOutcome:
@@ -202,10 +205,10 @@ class SubmissionRun:
                     self._answer_callback(reply, callbacks)
                     continue
                 if reply.get("op") != "result":
-                    raise ChildDied(ErrorInfo("crashed", message=f"it sent an unexpected "
-                                                                 f"{clean_text(reply.get('op'), 40)!r}"))
+                    raise self.child.unreadable(f"an unexpected {clean_text(reply.get('op'), 40)!r}")
                 break
         except ChildDied as died:
+            self.child.kill()  # whatever happened, this child is out of step: the next call starts another
             spent = time.monotonic() - start
             self.student_seconds += spent
             return self._note(breaker, CallOutcome(False, error=died.reason, elapsed=spent, limit=seconds))

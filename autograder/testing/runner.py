@@ -208,6 +208,8 @@ class GradingSession:
             self._outcomes = []
             self._fail_all(items, result.error, "grader")
         result.outcomes = self._outcomes
+        if any(o.failure == "grader" for o in self._outcomes):  # e.g. a portable model that did not build
+            result.lost = True
         result.wall_seconds = time.monotonic() - start
         return result
 
@@ -228,7 +230,10 @@ class GradingSession:
             try:
                 notebook = run.start()
             except (ChildDied, RuntimeError) as exc:
-                result.error = f"Your notebook could not be run: {exc}"
+                why = str(exc) or (f"it did not finish within {limits.notebook_seconds:g} s"
+                                   if isinstance(exc, ChildDied) and exc.reason.kind == "timeout"
+                                   else "its process stopped")
+                result.error = f"Your notebook could not be run: {why}"
                 self._fail_all(items, result.error, "crash")
                 return
             result.messages.extend(notebook_messages(notebook, limits))
