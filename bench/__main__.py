@@ -1,6 +1,7 @@
 """``python -m bench`` (``make bench``): generate a class, grade it with ``autograder grade`` and with
-an equivalent ``otter run`` loop, then grade 300 submissions of all three assignments; print the
-report and write it to ``bench/results/latest.txt`` (raw figures in ``bench/results/raw.json``)."""
+an equivalent ``otter run`` loop, then grade 300 submissions of all three assignments, and the same 300 with
+the local pool against a Dask LocalCluster; print the report and write it to ``bench/results/latest.txt``
+(raw figures in ``bench/results/raw.json``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
-from bench import corpus, otter_loop, ours, report
+from bench import cluster, corpus, otter_loop, ours, report
 from bench.otter_zip import build_zip
 from bench.profile import summary as profile_summary
 
@@ -43,6 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                                                  "TensorFlow, Keras or PyTorch operations (0.1)")
     p.add_argument("--skip-otter", action="store_true")
     p.add_argument("--skip-big", action="store_true")
+    p.add_argument("--skip-cluster", action="store_true", help="no LocalCluster run (section 5)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     args = p.parse_args(argv)
     args.n = args.n or (20 if args.quick else 100)
@@ -171,8 +173,16 @@ def main(argv: list[str] | None = None) -> int:
         if theirs is not None and after is not None:
             lines += report.drift_lines(mine, after, theirs)
     lines += [""] + profile_section(planned, work)
+    cluster_target = None
+    if not args.skip_cluster:
+        per = args.big // len(ASSIGNMENTS)
+        cluster_lines, cluster_target, raw["cluster"] = cluster.run(
+            cli, ROOT, work, list(ASSIGNMENTS), per, args.workers,
+            lambda name, dest: corpus.generate(ROOT, name, per, args.seed, dest, args.wrong, args.timeouts,
+                                               args.framework), uptime, log)
+        lines += [""] + cluster_lines
     load_end = uptime()
-    found = report.targets(mine, theirs, big_runs or None, big_wall)
+    found = report.targets(mine, theirs, big_runs or None, big_wall) + ([cluster_target] if cluster_target else [])
     raw["targets"] = [dataclasses.asdict(t) for t in found]
     lines += ["", f"Load at end: {load_end}",
               "The machine may be shared: the load averages above say how busy it was.",

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -68,13 +69,15 @@ def _read_lines(stream: IO[str], t0: float, printed: list[tuple[float, str]], li
             printed.append((time.monotonic() - t0, line.strip().split(": ", 1)[0]))
 
 
-def grade(cli: Path, name: str, submissions: Path, out: Path, workers: int, root: Path) -> GradeRun:
-    """Grade with a fresh ``out`` directory and gradebook; sample the process tree's memory meanwhile."""
+def grade(cli: Path, name: str, submissions: Path, out: Path, workers: int, root: Path,
+          extra: Sequence[str] = ()) -> GradeRun:
+    """Grade with a fresh ``out`` directory and gradebook; sample the process tree's memory meanwhile.
+    ``extra``: more arguments (more ``--assignment``s, ``--cluster``)."""
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     cmd = [str(cli), "grade", str(submissions), "--assignment", name, "--out", str(out),
-           "--gradebook", str(out / "gradebook.sqlite"), "--workers", str(workers), "--no-progress"]
+           "--gradebook", str(out / "gradebook.sqlite"), "--workers", str(workers), "--no-progress", *extra]
     lines: list[str] = []
     printed: list[tuple[float, str]] = []
     t0 = time.monotonic()

@@ -122,6 +122,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_the_sandboxes_never_see_the_c
     results = {r.submission: r for r in report.results}
     assert len(results) == len(report.results) == 9
     assert not report.lost and not [r for r in results.values() if r.lost], report.grader_problems
+    assert all(results[k].tests and not results[k].error for k in killer.killed)  # graded again elsewhere
     assert {results[k].total for k in results if k.startswith("full_marks")} == {12}
     assert len({results[k].total for k in results if k.startswith("partly_wrong")}) == 1
     assert f"visible: {[str(ROOT / 'autograder')]!r}" in " ".join(results["probe"].messages)
