@@ -17,7 +17,6 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from conftest import ASSIGNMENTS
 
 from autograder.audit.variants import Variant, alternatives, mutants

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib import colors, image
+from synthetic_gradebook import build as build_synthetic
 
 from autograder.exports.plots import BAR_COLOUR
 from autograder.exports.report import write_report
 from autograder.exports.source import load_export
-from synthetic_gradebook import build as build_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
