@@ -18,13 +18,14 @@ from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
-from bench import cluster, corpus, otter_loop, ours, report
+from bench import classes, cluster, corpus, otter_loop, ours, report
 from bench.otter_zip import build_zip
 from bench.profile import summary as profile_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 ASSIGNMENTS = ("text_generation", "style_transfer", "autoencoders")
+NEWER = ("keras_autoencoders", "adversarial", "transformers")
 COMPARED = "text_generation"
 
 
@@ -45,10 +46,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-otter", action="store_true")
     p.add_argument("--skip-big", action="store_true")
     p.add_argument("--skip-cluster", action="store_true", help="no LocalCluster run (section 5)")
+    p.add_argument("--skip-new", action="store_true", help="no per-submission cost of the newer assignments (7)")
+    p.add_argument("--startup-n", type=int, default=None, help="notebooks of the start-up comparison (20)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     args = p.parse_args(argv)
     args.n = args.n or (20 if args.quick else 100)
     args.big = args.big or (30 if args.quick else 300)
+    args.startup_n = args.startup_n or (6 if args.quick else 20)
     return args
 
 
@@ -126,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     raw["ours"] = dataclasses.asdict(mine)
     lines += [""] + report.ours_section(mine, f"1. autograder grade, {COMPARED}, N={args.n}, "
                                               f"--workers {args.workers} (load average before: {load})")
-    theirs = None
+    theirs = mine_after = None
     if not args.skip_otter:
         zip_path = build_zip(ROOT, COMPARED, work / "otter-zip", otter)
         log(f"otter run over the same {args.n} notebooks, {args.otter_parallel} at a time (several minutes)")
@@ -148,41 +152,46 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"  ratio: ours {report.per_minute(len(mine.graded), mine.wall):.1f} / Otter "
                      f"{report.per_minute(len(theirs.graded), theirs.wall):.1f} submissions/min = {ratio:.2f}x")
         lines += report.ceiling_lines(mine, theirs)
+        log(f"our side again after Otter's run: the same {args.n} notebooks")
+        mine_after = ours.grade(cli, COMPARED, subs, work / "ours" / f"{COMPARED}-after", args.workers, ROOT)
+        raw["ours_after"] = dataclasses.asdict(mine_after)
+        lines += report.drift_lines(mine, mine_after, theirs)
     lines += [""] + report.by_variant({p.key: p.variant for p in planned}, mine, theirs)
-    big_runs: list[ours.GradeRun] = []
-    big_wall = 0.0
+    found: list[report.Target] = []
+    big = None
+    gen = lambda name, dest: corpus.generate(ROOT, name, args.big // len(ASSIGNMENTS), args.seed, dest,  # noqa: E731
+                                             args.wrong, args.timeouts, args.framework)
+    load_now = lambda: uptime().split("load average: ")[-1]  # noqa: E731
+    per = args.big // len(ASSIGNMENTS)
     if not args.skip_big:
-        per = args.big // len(ASSIGNMENTS)
-        big_dirs = {}
-        for name in ASSIGNMENTS:
-            big_dirs[name] = work / "subs" / f"{name}-{per}"
-            big_plan = corpus.generate(ROOT, name, per, args.seed, big_dirs[name], args.wrong,
-                                           args.timeouts, args.framework)
-            raw.setdefault("big_mix", {})[name] = mix(big_plan)
-        log(f"big run: {per * len(ASSIGNMENTS)} submissions, one autograder grade per assignment")
-        load = uptime().split("load average: ")[-1]
-        t0 = time.monotonic()
-        for name in ASSIGNMENTS:
-            big_runs.append(ours.grade(cli, name, big_dirs[name], work / "big" / name, args.workers, ROOT))
-        big_wall = time.monotonic() - t0
-        raw["big"] = [dataclasses.asdict(r) for r in big_runs]
-        raw["big_wall"] = big_wall
-        lines += [""] + report.big_section(big_runs, big_wall, load)
-        lines += [f"  mix: {name}: {m}" for name, m in raw["big_mix"].items()]
-        after = report.same_notebooks_after(mine, big_runs)
-        if theirs is not None and after is not None:
-            lines += report.drift_lines(mine, after, theirs)
+        section, big, big_results, big_subs = classes.big_and_regrade(cli, ROOT, work, list(ASSIGNMENTS), per,
+                                                                      args.workers, gen, load_now, log)
+        raw["big"] = section.raw
+        lines += [""] + section.lines
+        found += section.targets
     lines += [""] + profile_section(planned, work)
-    cluster_target = None
-    if not args.skip_cluster:
-        per = args.big // len(ASSIGNMENTS)
+    if not args.skip_cluster and big is not None:
         cluster_lines, cluster_target, raw["cluster"] = cluster.run(
-            cli, ROOT, work, list(ASSIGNMENTS), per, args.workers,
-            lambda name, dest: corpus.generate(ROOT, name, per, args.seed, dest, args.wrong, args.timeouts,
-                                               args.framework), uptime, log)
+            cli, ROOT, work, list(ASSIGNMENTS), per, args.workers, big_subs,
+            (big, {(n, g.key): g for n, gs in big_results.items() for g in gs}, raw["big"]["loads"][0]),
+            uptime, log)
         lines += [""] + cluster_lines
+        found.append(cluster_target)
+    section = classes.numpy_startup(cli, ROOT, work, args.startup_n, args.workers, args.seed, load_now, log)
+    raw["startup"] = section.raw
+    lines += [""] + section.lines
+    found += section.targets
+    if not args.skip_new:
+        per_new = max(3, per // 3)
+        section = classes.new_assignments(
+            cli, ROOT, work, list(NEWER), per_new, args.workers,
+            lambda name, dest: corpus.generate(ROOT, name, per_new, args.seed, dest, args.wrong, args.timeouts,
+                                               args.framework),
+            load_now, log, big_results if big is not None else {})
+        raw["newer"] = section.raw
+        lines += [""] + section.lines
     load_end = uptime()
-    found = report.targets(mine, theirs, big_runs or None, big_wall) + ([cluster_target] if cluster_target else [])
+    found = report.targets(mine, theirs, mine_after) + found
     raw["targets"] = [dataclasses.asdict(t) for t in found]
     lines += ["", f"Load at end: {load_end}",
               "The machine may be shared: the load averages above say how busy it was.",

@@ -36,26 +36,23 @@ def first_result(run: ours.GradeRun) -> float:
     return min((t for t, _ in run.printed), default=float("nan"))
 
 
-def run(cli: Path, root: Path, work: Path, names: list[str], per: int, workers: int,
-        generate: Callable[[str, Path], object], uptime: Callable[[], str],
+def run(cli: Path, root: Path, work: Path, names: list[str], per: int, workers: int, subs: Path,
+        local_run: tuple[ours.GradeRun, dict[tuple[str, str], ours.Graded], str], uptime: Callable[[], str],
         log: Callable[[str], None]) -> tuple[list[str], Target, dict]:
-    """Generate ``per`` submissions of each assignment (``generate(name, dest)``), grade them with the local
-    pool and on a LocalCluster of ``workers``; the report's lines, the target and the raw figures."""
-    subs = work / "subs" / f"cluster-{per}"
-    for name in names:
-        generate(name, subs / name)
-    log(f"cluster: {per * len(names)} submissions with the local pool, then on a LocalCluster of {workers}")
-    loads, runs = [], []
-    for cluster in (False, True):
-        loads.append(uptime().split("load average: ")[-1])
-        runs.append(grade(cli, names, subs, work / "cluster" / ("dask" if cluster else "local"), workers, root,
-                          cluster))
+    """Grade the submissions of ``subs/<name>/`` on a LocalCluster of ``workers``, against the local pool's
+    run of the same submissions (``local_run``: the run, its results by (assignment, key), the load before it); the
+    report's lines, the target and the raw figures."""
+    log(f"cluster: the big run's {per * len(names)} submissions on a LocalCluster of {workers}")
+    local, local_results, local_load = local_run
+    loads = [local_load, uptime().split("load average: ")[-1]]
+    runs = [(local, local_results),
+            grade(cli, names, subs, work / "cluster" / "dask", workers, root, True)]
     start = cluster_start(workers)
     (local, mine), (dask, theirs) = runs
     n = len(mine)
     same = sum(k in theirs and theirs[k].score == g.score and theirs[k].hidden == g.hidden for k, g in mine.items())
-    lines = [f"5. The same {n} submissions ({per} per assignment) with the local pool and on a Dask LocalCluster, "
-             f"one `autograder grade` over the {len(names)} assignments each way"]
+    lines = [f"5. The big run's {n} submissions ({per} per assignment) with the local pool (section 3) and on a Dask "
+             f"LocalCluster, one `autograder grade` over the {len(names)} assignments each way"]
     for label, r, graded, load in (("local pool", local, mine, loads[0]), ("LocalCluster", dask, theirs, loads[1])):
         how = f"--cluster local:{workers}" if r is dask else f"--workers {workers}"
         lines.append(f"  {label} ({how}): {len(graded)} graded in {r.wall:.1f} s, first result after "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -78,13 +79,15 @@ def _source_for(kind: str, paths: AssignmentPaths, questions: list[str], rng: ra
 
 def _answer_index(nb: nbformat.NotebookNode, question: str) -> int:
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and f"def {question}(" in cell.source and "NotImplementedError" in cell.source:
+        stub = f"def {question}(" in cell.source or f"class {question}(" in cell.source
+        if cell.cell_type == "code" and stub and "NotImplementedError" in cell.source:
             return i
     raise ValueError(f"the template has no answer cell for {question}")
 
 
 def build_notebook(template: nbformat.NotebookNode, questions: list[str], source: str, loop: str | None,
-                   student: str, rng: random.Random) -> nbformat.NotebookNode:
+                   student: str, rng: random.Random, import_cells: Sequence[str] = IMPORT_CELLS,
+                   tf_cell: bool = True) -> nbformat.NotebookNode:
     """The template with its answer cells filled in and the student's variations added."""
     nb = copy.deepcopy(template)
     preamble, defs = split_source(source, questions)
@@ -97,12 +100,12 @@ def build_notebook(template: nbformat.NotebookNode, questions: list[str], source
         if rng.random() < 0.5:
             text = f"# {student}: my answer for {q}\n{text}"
         nb.cells[_answer_index(nb, q)].source = text
-    imports = rng.choice(IMPORT_CELLS)
+    imports = rng.choice(list(import_cells))
     if rng.random() < 0.3:
         imports += f"\n\nnp.random.seed({rng.randrange(1000)})"
     first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
     extra = [nbformat.v4.new_code_cell(f"# {student}\n{imports}")]
-    if rng.random() < 0.4:
+    if rng.random() < 0.4 and tf_cell:
         extra.append(nbformat.v4.new_code_cell(TF_CELL))
     if rng.random() < 0.3:
         extra.append(nbformat.v4.new_markdown_cell(NOTE_CELL))
@@ -114,8 +117,10 @@ def build_notebook(template: nbformat.NotebookNode, questions: list[str], source
 
 
 def generate(root: Path, name: str, n: int, seed: int, dest: Path, wrong_share: float = 0.25,
-             timeout_share: float = 0.03, framework_share: float = 0.1) -> list[Planned]:
-    """Write ``n`` notebooks to ``dest`` (and ``dest/manifest.json``); the same seed gives the same files."""
+             timeout_share: float = 0.03, framework_share: float = 0.1, import_cells: Sequence[str] = IMPORT_CELLS,
+             tf_cell: bool = True) -> list[Planned]:
+    """Write ``n`` notebooks to ``dest`` (and ``dest/manifest.json``); the same seed gives the same files.
+    ``import_cells`` are the first code cells to choose from, ``tf_cell`` allows the extra TensorFlow cell."""
     config, _ = load_config(root / "grading_config.yaml")
     questions = list(assignment(config, name).questions)
     paths = AssignmentPaths(name=name, root=root)
@@ -126,7 +131,8 @@ def generate(root: Path, name: str, n: int, seed: int, dest: Path, wrong_share: 
     for i, kind in enumerate(plan_kinds(n, wrong_share, timeout_share, rng)):
         key = f"s{i + 1:03d}-{kind}"
         variant, source, loop = _source_for(kind, paths, questions, rng, framework_share)
-        nb = build_notebook(template, questions, source, loop, f"student {name}/{i + 1:03d}", rng)
+        nb = build_notebook(template, questions, source, loop, f"student {name}/{i + 1:03d}", rng, import_cells,
+                            tf_cell)
         path = dest / f"{key}.ipynb"
         nbformat.write(nb, str(path))
         out.append(Planned(key, name, kind, variant, str(path)))

@@ -47,6 +47,7 @@ class GradeRun:
     peak_rss_mib: float = 0.0
     peak_processes: int = 0
     output_tail: str = ""
+    partly_regraded: int = 0  # results printed with "graded again: <questions>; the rest reused"
 
     @property
     def startup(self) -> float:
@@ -70,10 +71,11 @@ def _read_lines(stream: IO[str], t0: float, printed: list[tuple[float, str]], li
 
 
 def grade(cli: Path, name: str, submissions: Path, out: Path, workers: int, root: Path,
-          extra: Sequence[str] = ()) -> GradeRun:
-    """Grade with a fresh ``out`` directory and gradebook; sample the process tree's memory meanwhile.
-    ``extra``: more arguments (more ``--assignment``s, ``--cluster``)."""
-    if out.exists():
+          extra: Sequence[str] = (), fresh: bool = True) -> GradeRun:
+    """Grade into ``out`` and its gradebook (emptied first when ``fresh``; kept for a regrade); sample the
+    process tree's memory meanwhile. ``extra``: more arguments (more ``--assignment``s, ``--config``,
+    ``--cluster``)."""
+    if fresh and out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     cmd = [str(cli), "grade", str(submissions), "--assignment", name, "--out", str(out),
@@ -91,7 +93,7 @@ def grade(cli: Path, name: str, submissions: Path, out: Path, workers: int, root
     sampler.stop()
     run = GradeRun(name, cmd, wall, rc, workers, printed=printed, peak_pss_mib=sampler.peak_pss_mib,
                    peak_rss_mib=sampler.peak_rss_mib, peak_processes=sampler.peak_processes,
-                   output_tail="\n".join(lines[-5:]))
+                   output_tail="\n".join(lines[-5:]), partly_regraded=sum("graded again:" in x for x in lines))
     run.graded = read_results(out)
     return run
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 T0 = time.monotonic()
-from autograder.config import AssignmentPaths, assignment, limits_for, load_config  # noqa: E402
-from autograder.grading.pool import sandbox_settings  # noqa: E402
+from autograder.config import limits_for, load_config  # noqa: E402
+from autograder.grading.pool import grader_imports, sandbox_settings, setups_for  # noqa: E402
 from autograder.sandbox import run as sandbox_run  # noqa: E402
 from autograder.sandbox.hosts import ForkServer, open_sandbox  # noqa: E402
 from autograder.submission.discover import Job  # noqa: E402
@@ -53,9 +53,9 @@ class Timers:
             timers.cells += notebook.elapsed
             return notebook
 
-        def timed_spawn(host: Any) -> Any:
+        def timed_spawn(host: Any, *args: Any, **kwargs: Any) -> Any:
             t = time.monotonic()
-            child = spawn(host)
+            child = spawn(host, *args, **kwargs)
             timers.spawn += time.monotonic() - t
             return child
 
@@ -73,11 +73,14 @@ class Timers:
 def profile(root: Path, name: str, notebooks: list[Path]) -> dict:
     config, root = load_config(root / "grading_config.yaml")
     limits = limits_for(config, name)
+    setups = setups_for(config, root, [name], None)
+    grader_imports(setups[name].spec.warm_imports)
     timers = Timers()
     timers.install()
     found: dict[str, Any] = {"imports": IMPORTS, "submissions": []}
     t = time.monotonic()
-    with open_sandbox(sandbox_settings(config, root, limits)) as host:
+    settings = sandbox_settings(config, root, limits, extra_imports=setups[name].spec.warm_imports)
+    with open_sandbox(settings) as host:
         found["host_start"] = time.monotonic() - t
         found["warm_imports"] = host.warm_timings
         t_batch = time.monotonic()
@@ -85,13 +88,13 @@ def profile(root: Path, name: str, notebooks: list[Path]) -> dict:
         def jobs() -> Iterator[Job]:
             found["collect"] = time.monotonic() - t_batch
             for nb in notebooks:
-                yield Job(nb.resolve(), nb.stem)
+                yield Job(nb.resolve(), nb.stem, assignment=name)
 
         def on_result(r: Any) -> None:
             found["submissions"].append({"key": r.submission, "wall": r.wall_seconds, "student": r.student_seconds,
                                          "tests": r.test_seconds, **timers.take()})
 
-        run_batch(AssignmentPaths(name=name, root=root), assignment(config, name), limits, host, jobs(), on_result)
+        run_batch(setups, host, jobs(), on_result)
     return found
 
 

@@ -28,9 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autograder.audit.expect import recheck_note
+from autograder.audit.finding import Finding
 from autograder.audit.matrix import Matrix
 from autograder.audit.names import NamingProblem
-from autograder.audit.report import Finding
 from autograder.scoring.results import SubmissionResult
 
 WARNING_CHECKS = frozenset({"idle-test"})

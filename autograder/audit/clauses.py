@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from autograder.audit.finding import Finding
 from autograder.audit.matrix import Matrix
-from autograder.audit.report import Finding
 from autograder.scoring.results import SubmissionResult
 
 FILE_NAME = "clauses.yaml"

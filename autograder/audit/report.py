@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from autograder.audit.finding import Finding
 from autograder.audit.matrix import Matrix
 from autograder.audit.names import NamingProblem
 from autograder.scoring.results import SubmissionResult
 
 if TYPE_CHECKING:
     from autograder.audit.clauses import ClauseTable
-
-Level = Literal["error", "warning"]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One flag: ``error`` findings fail the audit (non-zero exit); ``warning`` findings do not."""
-
-    level: Level
-    check: str
-    subject: str
-    message: str
-
 
 @dataclass
 class AuditReport:

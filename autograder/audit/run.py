@@ -13,10 +13,11 @@ from pathlib import Path
 from autograder.audit import checks
 from autograder.audit.clauses import clause_findings, clause_table, clauses_path
 from autograder.audit.expect import as_expected
+from autograder.audit.finding import Finding
 from autograder.audit.matrix import Matrix, tests_of, verdict
 from autograder.audit.names import describe, mutant_files
 from autograder.audit.plan import Entry, plan, seeds
-from autograder.audit.report import AuditReport, Finding
+from autograder.audit.report import AuditReport
 from autograder.audit.variants import alternatives
 from autograder.config import AssignmentPaths, assignment, find_config, load_config
 from autograder.grading.pool import GradingPool

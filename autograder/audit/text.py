@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograder.audit.clauses import CLAUSE_CHECKS, summary, table_lines
-from autograder.audit.report import AuditReport, Finding
+from autograder.audit.finding import Finding
+from autograder.audit.report import AuditReport
 
 ID_WIDTH = 72
 CHECKS = (  # (label, the checks whose findings it summarises)
