@@ -16,9 +16,9 @@ import pytest
 from hypothesis import settings
 
 from autograder.audit.report import AuditReport
-from autograder.audit.run import audit
+from autograder.audit.run import audit_many
 from autograder.config import AssignmentPaths, load_config
-from autograder.grading.batch import grade_batch
+from autograder.grading.batch import Request, grade_batch, grade_batches
 from autograder.scoring.results import SubmissionResult
 
 # The suite's own property tests draw the same examples on every run (CI never fails on a new draw);
@@ -29,7 +29,7 @@ settings.load_profile("suite")
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = tuple(load_config(ROOT / "grading_config.yaml")[0].assignments)
 # Reference runs under distinct seeds in the audit (20 seeds, none may fail).
-AUDIT_RUNS = dict.fromkeys(ASSIGNMENTS, 20)
+AUDIT_RUNS = 20
 
 
 def paths_for(name: str) -> AssignmentPaths:
@@ -43,21 +43,21 @@ def grade_dir(name: str, submissions: Path, out: Path, workers: int = 2) -> dict
 
 
 class Corpus:
-    """An assignment's standard submissions, graded once; look results up by key."""
+    """An assignment's standard submissions, graded; look results up by key."""
 
     def __init__(self, name: str, tmp: Path) -> None:
         self.name = name
         self.paths = paths_for(name)
         self.config = load_config(ROOT / "grading_config.yaml")[0].assignments[name]
-        subs = tmp / "submissions"
-        subs.mkdir(parents=True)
-        shutil.copy(self.paths.solution, subs / "reference.py")
+        self.submissions = tmp / "submissions"
+        self.submissions.mkdir(parents=True)
+        shutil.copy(self.paths.solution, self.submissions / "reference.py")
         if self.paths.notebook.exists():
-            shutil.copy(self.paths.notebook, subs / "untouched.ipynb")
+            shutil.copy(self.paths.notebook, self.submissions / "untouched.ipynb")
         for example in sorted((ROOT / "examples" / name).glob("*")):
-            shutil.copy(example, subs / f"example__{example.name}")
+            shutil.copy(example, self.submissions / f"example__{example.name}")
         self.out = tmp / "out"
-        self.results = grade_dir(name, subs, self.out)
+        self.results: dict[str, SubmissionResult] = {}
 
     def __getitem__(self, key: str) -> SubmissionResult:
         return self.results[key]
@@ -67,14 +67,24 @@ class Corpus:
         return list(self.config.questions)
 
 
+def grade_corpora(names: tuple[str, ...], tmp: pytest.TempPathFactory) -> dict[str, Corpus]:
+    """Every assignment's corpus, graded in one run (one pool: one start-up for all of them)."""
+    corpora = {name: Corpus(name, tmp.mktemp(f"corpus-{name}")) for name in names}
+    requests = [Request(name, [c.submissions], c.out) for name, c in corpora.items()]
+    for report in grade_batches(ROOT / "grading_config.yaml", requests, workers=2):
+        corpora[report.assignment].results = {r.submission: r for r in report.results}
+    return corpora
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory):
-    """``corpus(name)``: the graded standard corpus of an assignment (graded on first use)."""
+    """``corpus(name)``: the graded standard corpus of an assignment (every assignment's is graded, in one
+    run, on first use)."""
     cache: dict[str, Corpus] = {}
 
     def get(name: str) -> Corpus:
-        if name not in cache:
-            cache[name] = Corpus(name, tmp_path_factory.mktemp(f"corpus-{name}"))
+        if not cache:
+            cache.update(grade_corpora(ASSIGNMENTS, tmp_path_factory))
         return cache[name]
 
     return get
@@ -82,12 +92,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def audited():
-    """``audited(name)``: the audit report of an assignment (run once per session)."""
+    """``audited(name)``: the audit report of an assignment (every assignment is audited, with one pool,
+    on first use)."""
     cache: dict[str, AuditReport] = {}
 
     def get(name: str) -> AuditReport:
-        if name not in cache:
-            cache[name] = audit(ROOT / "grading_config.yaml", name, runs=AUDIT_RUNS[name], workers=2)
+        if not cache:
+            cache.update(audit_many(ROOT / "grading_config.yaml", ASSIGNMENTS, runs=AUDIT_RUNS, workers=2))
         return cache[name]
 
     return get

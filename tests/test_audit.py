@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import AUDIT_RUNS
+from conftest import ASSIGNMENTS, AUDIT_RUNS
 
 from autograder.audit.clauses import CLAUSE_CHECKS, clause_findings, clause_table
 from autograder.audit.html import render_html
@@ -37,23 +37,23 @@ from autograder.submission.discover import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "grading_config.yaml"
-RUNS = AUDIT_RUNS
+
 WORKERS = 2
 CLAUSE_CHECK = next(label for label, names in CHECKS if names == CLAUSE_CHECKS)
 
 
-@pytest.mark.parametrize("name", list(RUNS))
+@pytest.mark.parametrize("name", list(ASSIGNMENTS))
 def test_audit_passes(audited, name):
     report = audited(name)
     assert report.passed, render_text(report)
-    assert sorted(report.seeded) == list(range(RUNS[name]))
+    assert sorted(report.seeded) == list(range(AUDIT_RUNS))
     assert all(r.total == r.max_total for r in report.seeded.values())
     assert report.untouched is not None and report.untouched.total == 0
     assert report.matrix.mutants and all(m.caught and not m.off_target for m in report.matrix.mutants)
     assert {f.check for f in report.warnings} <= {"idle-test"}
 
 
-@pytest.mark.parametrize("name", list(RUNS))
+@pytest.mark.parametrize("name", list(ASSIGNMENTS))
 def test_report_shows_every_test_and_mutant(audited, name):
     report = audited(name)
     text, html = render_text(report), render_html(report)
@@ -64,7 +64,7 @@ def test_report_shows_every_test_and_mutant(audited, name):
     assert "<script" not in html and "http" not in html.replace("http-equiv", ""), "audit.html must be self-contained"
 
 
-@pytest.mark.parametrize("name", list(RUNS))
+@pytest.mark.parametrize("name", list(ASSIGNMENTS))
 def test_every_clause_is_proven(audited, name):
     """clauses.yaml: every question has clauses, every clause's mutants are caught by a test of its question and
     its alternatives score the maximum, and every mutant file is listed by some clause"""
