@@ -274,7 +274,9 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
                                  command=command))
         jobs = [job for run in runs for job in run.jobs()]
         if jobs:
-            by_name = {run.name: run for run in runs}
+            # The pool serves only the assignments with something to grade: its workers collect only their
+            # tests and import only what those tests need.
+            by_name = {run.name: run for run in runs if any(job.assignment == run.name for job in jobs)}
             hidden = [*(run.out_dir for run in runs), *books]
             imports = heavy_imports(job.path for job in jobs)
             make_pool = pool or GradingPool
@@ -284,7 +286,7 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
                 for graded in grading.results():
                     by_name[graded.assignment].accept(graded)
                 for error in grading.worker_errors:
-                    for run in runs:
+                    for run in by_name.values():
                         run.grader_problem(error)
                 if grading.author_error:
                     raise AuthorError(grading.author_error)
