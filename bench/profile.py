@@ -21,6 +21,7 @@ from autograder.grading.pool import grader_imports, sandbox_settings, setups_for
 from autograder.sandbox import run as sandbox_run  # noqa: E402
 from autograder.sandbox.hosts import ForkServer, open_sandbox  # noqa: E402
 from autograder.submission.discover import Job  # noqa: E402
+from autograder.submission.imports import heavy_imports  # noqa: E402
 from autograder.testing.runner import run_batch  # noqa: E402
 
 IMPORTS = time.monotonic() - T0
@@ -79,7 +80,8 @@ def profile(root: Path, name: str, notebooks: list[Path]) -> dict:
     timers.install()
     found: dict[str, Any] = {"imports": IMPORTS, "submissions": []}
     t = time.monotonic()
-    settings = sandbox_settings(config, root, limits, extra_imports=setups[name].spec.warm_imports)
+    warm = [*heavy_imports(notebooks), *setups[name].spec.warm_imports]  # as `autograder grade` warms
+    settings = sandbox_settings(config, root, limits, extra_imports=warm)
     with open_sandbox(settings) as host:
         found["host_start"] = time.monotonic() - t
         found["warm_imports"] = host.warm_timings
