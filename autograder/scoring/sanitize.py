@@ -21,7 +21,10 @@ def text(value: Any, limit: int) -> str:
     """``value`` as storable text: invalid code points (lone surrogates) and NUL replaced, at most ``limit``
     characters (a cut is marked)."""
     s = value if isinstance(value, str) else ("" if value is None else str(value))
-    s = s.encode("utf-8", "replace").decode("utf-8").replace("\x00", REPLACEMENT)
+    if not s.isascii():  # ASCII has no lone surrogates
+        s = s.encode("utf-8", "replace").decode("utf-8")
+    if "\x00" in s:
+        s = s.replace("\x00", REPLACEMENT)
     return s if len(s) <= limit else s[:limit - 1] + "…"
 
 
