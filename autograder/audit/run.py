@@ -59,21 +59,21 @@ def audit_many(config_path: Path | None, names: Sequence[str], runs: int = 20, f
     config, root = load_config(config_path)
     host_seed = first_seed if host_seed is None else host_seed
     run_seeds = seeds(first_seed, runs)
+    paths_of = {name: AssignmentPaths(name=name, root=root) for name in names}
+    questions_of = {name: list(assignment(config, name).questions) for name in names}
     naming: dict[str, list[NamingProblem]] = {}
     entries: list[Entry] = []
     with tempfile.TemporaryDirectory(prefix="ag-audit-") as tmp:
-        for name in names:
-            paths = AssignmentPaths(name=name, root=root)
-            mutants, naming[name] = mutant_files(paths, list(assignment(config, name).questions))
+        for name, paths in paths_of.items():
+            mutants, naming[name] = mutant_files(paths, questions_of[name])
             workdir = Path(tmp) / name
             workdir.mkdir()
             entries += [Entry(e.kind, replace(e.job, assignment=name), e.variant)
                         for e in plan(paths, mutants, alternatives(paths), run_seeds, workdir)]
         graded = grade_all(config_path, list(names), entries, host_seed, workers, on_result)
     reports = {}
-    for name in names:
-        paths = AssignmentPaths(name=name, root=root)
-        questions = list(assignment(config, name).questions)
+    for name, paths in paths_of.items():
+        questions = questions_of[name]
         mine = graded[name]
         reference = mine.one("reference")
         matrix = Matrix(tests_of(reference) if reference else [],

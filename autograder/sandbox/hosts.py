@@ -45,6 +45,8 @@ class Sandbox(Protocol):
 
     def retire(self, child: Connection) -> None: ...
 
+    def settle(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -237,6 +239,11 @@ class ForkServer:
         child.request_kill()
         self._retiring.append(child)
 
+    def settle(self) -> None:
+        """Wait until every retired child is gone with all its processes: a submission's result is reported
+        only once nothing of it runs (its children were asked to end when it finished, so this is short)."""
+        self._reap(block=True)
+
     def _reap(self, block: bool) -> None:
         """Close the retired children that are gone (``block``: wait for all of them)."""
         for child in list(self._retiring):
@@ -291,6 +298,9 @@ class FreshHosts:
     def retire(self, child: Connection) -> None:
         """Close the child (and its own host) now."""
         child.close()
+
+    def settle(self) -> None:
+        """Nothing to wait for: ``retire`` closes at once."""
 
     def spawn(self, limits: isolate.Limits | None = None) -> Connection:
         """A new child in a new host of its own."""

@@ -207,6 +207,12 @@ class GradingSession:
             result.lost = True
             self._outcomes = []
             self._fail_all(items, result.error, "grader")
+        try:
+            self.host.settle()  # nothing of the submission may outlive it: not even until the next one starts
+        except Exception as exc:  # noqa: BLE001 - the fault boundary of one submission
+            result.error = f"Your submission could not be graded: the grader could not end its processes " \
+                           f"({type(exc).__name__}: {str(exc)[:300]}). It will be graded again."
+            result.lost = True
         result.outcomes = self._outcomes
         if any(o.failure == "grader" for o in self._outcomes):  # e.g. a portable model that did not build
             result.lost = True
