@@ -194,6 +194,20 @@ class Connection:
         ends every other process of a PID namespace before its process 1 can be reaped, so nothing is left."""
         return self.pid_namespace and self.exit_status is not None
 
+    def wait_gone(self) -> None:
+        """For a child asked to end: wait until nothing of it runs. That is when its supervisor reports the
+        end of process 1 of its PID namespace (``ended_cleanly``: the kernel has ended the rest); otherwise
+        close it now, which kills whatever still runs as its uid. The supervisor's own end and the
+        workdir's removal may come later (``finished``)."""
+        deadline = (self.killed_at or time.monotonic()) + KILL_WAIT_SECONDS
+        while self.exit_status is None and self.supervisor.alive() and time.monotonic() < deadline:
+            if not select.select([self.status], [], [], max(deadline - time.monotonic(), 0))[0]:
+                break
+            if self._read_status():
+                break
+        if not self.ended_cleanly:
+            self.close()
+
     def finished(self) -> bool:
         """For a child asked to end (``request_kill``): whether it is over, without waiting; once it is,
         its descriptors are closed as by ``close``. A supervisor that has not reported within a second is

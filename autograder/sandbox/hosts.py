@@ -240,9 +240,11 @@ class ForkServer:
         self._retiring.append(child)
 
     def settle(self) -> None:
-        """Wait until every retired child is gone with all its processes: a submission's result is reported
-        only once nothing of it runs (its children were asked to end when it finished, so this is short)."""
-        self._reap(block=True)
+        """Wait until no process of a retired child runs: a submission's result is reported only once nothing
+        of it runs (its children were asked to end when it finished, so this is short). Their supervisors
+        are closed later, as usual."""
+        for child in self._retiring:
+            child.wait_gone()
 
     def _reap(self, block: bool) -> None:
         """Close the retired children that are gone (``block``: wait for all of them)."""
