@@ -276,7 +276,8 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
         if jobs:
             # The pool serves only the assignments with something to grade: its workers collect only their
             # tests and import only what those tests need.
-            by_name = {run.name: run for run in runs if any(job.assignment == run.name for job in jobs)}
+            with_jobs = {job.assignment for job in jobs}
+            by_name = {run.name: run for run in runs if run.name in with_jobs}
             hidden = [*(run.out_dir for run in runs), *books]
             imports = heavy_imports(job.path for job in jobs)
             make_pool = pool or GradingPool

@@ -179,13 +179,7 @@ class Connection:
         """End the child and everything it started: its supervisor kills it, and if the supervisor does not
         report within a second, the supervisor itself is killed, which takes the child with it."""
         self.request_kill()
-        if self.exit_status is None and self.supervisor.alive():
-            deadline = (self.killed_at or time.monotonic()) + KILL_WAIT_SECONDS
-            while self.exit_status is None and time.monotonic() < deadline:
-                if not select.select([self.status], [], [], max(deadline - time.monotonic(), 0))[0]:
-                    break
-                if self._read_status():
-                    break
+        self._await_exit()
         self.supervisor.kill()
 
     @property
@@ -199,14 +193,19 @@ class Connection:
         end of process 1 of its PID namespace (``ended_cleanly``: the kernel has ended the rest); otherwise
         close it now, which kills whatever still runs as its uid. The supervisor's own end and the
         workdir's removal may come later (``finished``)."""
+        self._await_exit()
+        if not self.ended_cleanly:
+            self.close()
+
+    def _await_exit(self) -> None:
+        """Read the supervisor's reports until it says the child exited, or until ``KILL_WAIT_SECONDS`` after
+        the kill was asked for."""
         deadline = (self.killed_at or time.monotonic()) + KILL_WAIT_SECONDS
         while self.exit_status is None and self.supervisor.alive() and time.monotonic() < deadline:
             if not select.select([self.status], [], [], max(deadline - time.monotonic(), 0))[0]:
                 break
             if self._read_status():
                 break
-        if not self.ended_cleanly:
-            self.close()
 
     def finished(self) -> bool:
         """For a child asked to end (``request_kill``): whether it is over, without waiting; once it is,
