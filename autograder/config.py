@@ -86,6 +86,8 @@ class Assignment(Strict):
     limits: LimitChanges | None = None  # only what differs from the top-level limits
     warm_imports: tuple[str, ...] = Field((), description="libraries the tests' portable models need in the sandbox "
                                                           "(imported once by the sandbox host)")
+    test_imports: tuple[str, ...] = Field((), description="libraries the tests use in the grader to build their "
+                                                          "references (imported once by each worker)")
     written: dict[str, WrittenQuestion] = Field(default_factory=dict, description="questions marked by tutors")
 
     @field_validator("questions")

@@ -75,7 +75,7 @@ def profile(root: Path, name: str, notebooks: list[Path]) -> dict:
     config, root = load_config(root / "grading_config.yaml")
     limits = limits_for(config, name)
     setups = setups_for(config, root, [name], None)
-    grader_imports(setups[name].spec.warm_imports)
+    grader_imports(setups[name].spec.test_imports)
     timers = Timers()
     timers.install()
     found: dict[str, Any] = {"imports": IMPORTS, "submissions": []}

@@ -6,9 +6,6 @@ import base64
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 BAR_COLOUR = "#1f77b4"  # the only colour in report.html's plots and nowhere else on the page
 SIZE = (7.0, 2.2)  # inches, at DPI: 700 x 220 pixels
@@ -18,6 +15,10 @@ BINS = 10
 
 def histogram_png(scores: list[float], max_score: float, title: str) -> str:
     """A histogram of ``scores`` from 0 to ``max_score`` as a ``data:image/png;base64,...`` URI."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # 0.6 s: imported by the commands that draw
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     fig = Figure(figsize=SIZE, dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()

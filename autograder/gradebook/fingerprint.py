@@ -35,7 +35,8 @@ def question_fingerprints(paths: AssignmentPaths, spec: Assignment, limits: Limi
     reference = paths.solution.read_bytes() if paths.solution.is_file() else b""
     common = hashlib.sha256()
     common.update(b"reference\0" + reference + b"\0")
-    graded = spec.model_dump_json(exclude={"title", "due", "late_policy", "questions", "written", "warm_imports"})
+    graded = spec.model_dump_json(exclude={"title", "due", "late_policy", "questions", "written", "warm_imports",
+                                           "test_imports"})
     common.update(b"config\0" + graded.encode() + b"\0limits\0" + limits.model_dump_json().encode())
     common.update(b"version\0" + autograder_version().encode())
     out = {}

@@ -106,6 +106,7 @@ class BatchRun:
         book.link(self.run_id, [(record(book, self.run_id, self.name, s.older, self.staging).submission_id, None,
                                  "superseded") for s in collection.superseded])
         self.results: dict[str, SubmissionResult] = {}
+        self.reused: list[tuple[Planned, int]] = []  # whole results to reuse, reported by ``report_reused``
         self.pending = self._plan(collection.notes)
 
     def _plan(self, notes: list[str]) -> dict[str, Pending]:
@@ -126,13 +127,19 @@ class BatchRun:
                         item.reuse_from, item.keep = partial
         self.emit.planned(Plan(self.name, len(self.planned), len(pending), len(self.planned) - len(pending),
                                self.report.superseded, notes, self.book.path, self.regrade, self.out_dir))
-        for p in reuse:
-            self.results[p.key] = self.book.read_result(stored[p.key], p.key, p.candidate.entry.origin)
+        self.reused = [(p, stored[p.key]) for p in reuse]
+        return pending
+
+    def report_reused(self) -> None:
+        """Tell the listeners the whole results reused from the gradebook (after the pool started: they
+        take a while for a class, and the pool's start-up is longer)."""
+        reused, self.reused = self.reused, []
+        for p, stored_id in reused:
+            self.results[p.key] = self.book.read_result(stored_id, p.key, p.candidate.entry.origin)
             self.emit.graded(Reported(self.results[p.key], reused=True, source=p.staged.path,
                                       sha256=p.staged.sha256))
-        self.book.link(self.run_id, [(p.submission_id, stored[p.key], "reused") for p in reuse])
-        self.report.reused = len(reuse)
-        return pending
+        self.book.link(self.run_id, [(p.submission_id, stored_id, "reused") for p, stored_id in reused])
+        self.report.reused += len(reused)
 
     def jobs(self) -> list[Job]:
         """What the pool grades for this assignment: each pending content once, only the questions that changed."""
@@ -273,6 +280,7 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
             runs.append(BatchRun(config_path, config, root, r, books[path], limits=limits, regrade=regrade,
                                  command=command))
         jobs = [job for run in runs for job in run.jobs()]
+        reports: dict[int, BatchReport] = {}
         if jobs:
             # The pool serves only the assignments with something to grade: its workers collect only their
             # tests and import only what those tests need.
@@ -283,6 +291,10 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
             make_pool = pool or GradingPool
             with make_pool(config_path, list(by_name), min(workers, len(jobs)), hidden, limits,
                            imports=imports) as grading:
+                for i, run in enumerate(runs):  # while the sandbox host imports, before the workers start
+                    run.report_reused()
+                    if run.name not in with_jobs:
+                        reports[i] = run.finish()
                 grading.submit(jobs)
                 for graded in grading.results():
                     by_name[graded.assignment].accept(graded)
@@ -291,7 +303,9 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
                         run.grader_problem(error)
                 if grading.author_error:
                     raise AuthorError(grading.author_error)
-        return [run.finish() for run in runs]
+        for run in runs:
+            run.report_reused()  # no pool: none of them had anything to grade
+        return [reports[i] if i in reports else run.finish() for i, run in enumerate(runs)]
 
 
 def grade_batch(config_path: Path | None, name: str, submissions: list[Path], out_dir: Path, *, workers: int = 1,

@@ -9,6 +9,7 @@ process, even when it is killed with SIGKILL.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import multiprocessing as mp
 import os
@@ -73,11 +74,12 @@ def _worker(slot: int, config_path: str, names: list[str], settings: SandboxSett
 
     if not _tied_to_parent():
         return
+    gc.disable()  # until the tests are collected (``autograder.testing.runner`` turns it on again)
     try:
         import_test_case_only()
         config, root = load_config(Path(config_path))
         setups = setups_for(config, root, names, limits)
-        grader_imports([lib for s in setups.values() for lib in s.spec.warm_imports])
+        grader_imports([lib for s in setups.values() for lib in s.spec.test_imports])
 
         def take() -> Iterator[Job]:
             while True:
@@ -146,8 +148,8 @@ def unrunnable(job: Job, name: str, config: Config, reason: str, lost: bool = Tr
 class GradingPool:
     """Worker processes grading submissions of one or more assignments; results arrive as they finish.
 
-    The pool starts one warm sandbox host first, then its workers, which collect the tests of every
-    assignment while the host imports the heavy libraries; each worker owns a control socket to that
+    The pool starts one warm sandbox host first, and its workers at the first ``submit``; they collect
+    the tests of every assignment while the host imports the heavy libraries; each worker owns a control socket to that
     host and one pytest session for its whole life. A pool pays the start-up cost once however many
     submissions and assignments it grades. ``imports``: the libraries the submissions import (the host
     warms those, numpy and what the assignments' tests need; anything else a notebook imports in its
@@ -177,6 +179,15 @@ class GradingPool:
             slot, str(self.config_path), self.names, settings, limits, self._jobs, self._events,
             self._host.controls[slot] if self._host else None, self._host.log_path if self._host else ""))
             for slot in slots}
+        self._running: set[int] = set()
+        self._held: dict[int, Job] = {}
+        self._pending: dict[tuple[str, str], Job] = {}  # (assignment, key): several assignments share keys
+        self.author_error: str | None = None
+        self.worker_errors: list[str] = []
+
+    def _start_workers(self) -> None:
+        """Start the workers (at the first ``submit``: what the caller does before it has the host's
+        imports to itself, with one core less to share)."""
         try:
             for p in self._procs.values():
                 p.start()
@@ -191,12 +202,10 @@ class GradingPool:
             for control in self._host.controls:  # each worker holds its own copy now
                 control.close()
         self._running = set(self._procs)
-        self._held: dict[int, Job] = {}
-        self._pending: dict[tuple[str, str], Job] = {}  # (assignment, key): several assignments share keys
-        self.author_error: str | None = None
-        self.worker_errors: list[str] = []
 
     def submit(self, jobs: list[Job]) -> None:
+        if all(p.pid is None for p in self._procs.values()):
+            self._start_workers()
         for job in jobs:
             job = replace(job, assignment=job.assignment or self.name)
             self._pending[self._id(job)] = job
@@ -255,9 +264,10 @@ class GradingPool:
                           f"Your submission could not be graded: {reason}. It will be graded again.")
 
     def close(self) -> None:
-        for _ in self._procs:
+        started = [p for p in self._procs.values() if p.pid is not None]
+        for _ in started:
             self._jobs.put(None)
-        for p in self._procs.values():
+        for p in started:
             p.join(timeout=30)
             if p.is_alive():
                 p.kill()

@@ -13,6 +13,7 @@ session goes on with the next one.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.util
 import io
 import sys
@@ -160,6 +161,8 @@ class GradingSession:
         if self.errors:
             return True
         self.host.wait_ready()  # a shared host may still be importing: take no job before it can fork
+        gc.freeze()  # what the imports and the collection made lives as long as the worker: never scan it again
+        gc.enable()  # (a worker collects with the garbage collector off: ``autograder.grading.pool``)
         for job in self.jobs:
             name = job.assignment or next(iter(self.setups))
             self.current = self.setups[name]
