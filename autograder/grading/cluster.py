@@ -187,7 +187,7 @@ class WorkerGrader:
         failed_starts = 0
         try:
             while not self._stop.is_set() and failed_starts < MAX_FAILED_STARTS:
-                pool = self._make()  # in this thread: the pool's processes die with it (PR_SET_PDEATHSIG)
+                pool = self._make().start()  # in this thread: its processes die with it (PR_SET_PDEATHSIG)
                 with self._lock:
                     self._pool = pool
                 self._ready.set()
@@ -219,12 +219,12 @@ class WorkerGrader:
     def _run(self, pool: GradingPool) -> bool:
         """Hand results to their tasks until the pool dies or the grader closes; whether any was graded."""
         graded = False
-        while not self._stop.is_set() and (pool._running or pool.author_error):
+        while not self._stop.is_set() and (pool.alive or pool.author_error):
             if not self._work.wait(timeout=1.0):
                 continue
             self._work.clear()
             for result in pool.results():
-                dead = not pool._running and not pool.author_error
+                dead = not pool.alive and not pool.author_error
                 with self._lock:
                     self._errors += pool.worker_errors
                     pool.worker_errors.clear()

@@ -185,9 +185,11 @@ class GradingPool:
         self.author_error: str | None = None
         self.worker_errors: list[str] = []
 
-    def _start_workers(self) -> None:
-        """Start the workers (at the first ``submit``: what the caller does before it has the host's
-        imports to itself, with one core less to share)."""
+    def start(self) -> GradingPool:
+        """Start the workers, unless they are started (``submit`` does it: what a caller does between
+        making the pool and its first ``submit`` shares the machine with the host's imports only)."""
+        if any(p.pid is not None for p in self._procs.values()):
+            return self
         try:
             for p in self._procs.values():
                 p.start()
@@ -202,10 +204,15 @@ class GradingPool:
             for control in self._host.controls:  # each worker holds its own copy now
                 control.close()
         self._running = set(self._procs)
+        return self
+
+    @property
+    def alive(self) -> bool:
+        """Whether a worker still runs (or the pool is not started yet)."""
+        return bool(self._running) or all(p.pid is None for p in self._procs.values())
 
     def submit(self, jobs: list[Job]) -> None:
-        if all(p.pid is None for p in self._procs.values()):
-            self._start_workers()
+        self.start()
         for job in jobs:
             job = replace(job, assignment=job.assignment or self.name)
             self._pending[self._id(job)] = job
