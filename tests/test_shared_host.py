@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CODE = "import os\n\ndef uid():\n    return os.getuid()\n"
 
 
-def host_processes() -> list[int]:
-    """This process's children that run the sandbox host."""
+def host_processes(marker: bytes = b"autograder.sandbox.host") -> list[int]:
+    """This process's children that run the sandbox host (or whose command line has ``marker``)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -29,19 +29,33 @@ def host_processes() -> list[int]:
             cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == os.getpid() and b"autograder.sandbox.host" in cmdline:
+        if ppid == os.getpid() and marker in cmdline:
             found.append(int(entry))
     return found
+
+
+def worker_processes() -> list[int]:
+    return host_processes(b"multiprocessing.spawn")
+
+
+def maps_torch(pid: int) -> bool:
+    return "libtorch_cpu" in Path(f"/proc/{pid}/maps").read_text()
 
 
 def test_a_pool_of_two_workers_starts_one_host_and_both_grade():
     notebook = ROOT / "examples" / "text_generation" / "full_marks.ipynb"
     with GradingPool(find_config(ROOT), "text_generation", workers=2) as pool:
         assert len(host_processes()) == 1
+        assert worker_processes() == [], "the workers start at the first submit"
         pool.submit([Job(notebook, f"student-{i}") for i in range(4)])
         results = list(pool.results())
         assert len(host_processes()) == 1
         assert not pool.worker_errors
+        # text_generation's tests hand the students torch tensors (the host's warm_imports) but need nothing
+        # heavy in the grader (no test_imports): the workers never load PyTorch
+        workers = worker_processes()
+        assert len(workers) == 2
+        assert maps_torch(host_processes()[0]) and not any(maps_torch(w) for w in workers)
     assert sorted(r.submission for r in results) == [f"student-{i}" for i in range(4)]
     assert all(r.total == r.max_total == 12 for r in results), [(r.submission, r.total, r.error) for r in results]
     assert host_processes() == []

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -92,27 +90,11 @@ def audit_many(config_path: Path | None, names: Sequence[str], runs: int = 20, f
     return reports
 
 
-@contextlib.contextmanager
-def environment(name: str, value: str) -> Iterator[None]:
-    """Set one environment variable while the pool's workers are spawned (they inherit it)."""
-    old = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = old
-
-
 def grade_all(config_path: Path, names: list[str], entries: list[Entry], host_seed: int, workers: int,
               on_result: Progress | None) -> dict[str, Graded]:
     """Grade every entry with one pool whose workers and sandbox host use ``host_seed`` as hash seed;
     then grade once more, with the same seed, every entry that did not score as it must. By assignment."""
-    with environment("PYTHONHASHSEED", str(host_seed)):
-        pool = GradingPool(config_path, names, workers=min(workers, len(entries)), seed=host_seed)
-    with pool:
+    with GradingPool(config_path, names, workers=min(workers, len(entries)), seed=host_seed) as pool:
         results = grade_entries(pool, entries, on_result)
         if pool.author_error:
             raise AuthorError(pool.author_error)

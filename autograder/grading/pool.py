@@ -9,6 +9,7 @@ process, even when it is killed with SIGKILL.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import multiprocessing as mp
@@ -110,6 +111,23 @@ def _worker(slot: int, config_path: str, names: list[str], settings: SandboxSett
         os._exit(0)  # everything is sent: skip the interpreter's slow teardown of pytest, numpy and the rest
 
 
+@contextlib.contextmanager
+def _hash_seed(seed: int | None) -> Iterator[None]:
+    """``PYTHONHASHSEED`` while the workers are spawned (they inherit it), when the pool has a seed."""
+    if seed is None:
+        yield
+        return
+    old = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["PYTHONHASHSEED"]
+        else:
+            os.environ["PYTHONHASHSEED"] = old
+
+
 def grader_imports(libraries: Sequence[str]) -> None:
     """Import here, before the first job, what the assignments' tests build their reference models with
     (Keras, PyTorch, transformers): the cost belongs to start-up, not to the first submission's tests."""
@@ -175,6 +193,7 @@ class GradingPool:
         ctx = mp.get_context("spawn")
         self._jobs: mp.Queue = ctx.Queue()
         self._events: mp.Queue = ctx.Queue()
+        self.seed = seed
         self._procs = {slot: ctx.Process(target=_worker, daemon=True, args=(
             slot, str(self.config_path), self.names, settings, limits, self._jobs, self._events,
             self._host.controls[slot] if self._host else None, self._host.log_path if self._host else ""))
@@ -191,8 +210,9 @@ class GradingPool:
         if any(p.pid is not None for p in self._procs.values()):
             return self
         try:
-            for p in self._procs.values():
-                p.start()
+            with _hash_seed(self.seed):
+                for p in self._procs.values():
+                    p.start()
         except BaseException:
             for p in self._procs.values():
                 if p.pid is not None:
