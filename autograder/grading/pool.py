@@ -167,8 +167,8 @@ class GradingPool:
     """Worker processes grading submissions of one or more assignments; results arrive as they finish.
 
     The pool starts one warm sandbox host first, and its workers at the first ``submit``; they collect
-    the tests of every assignment while the host imports the heavy libraries; each worker owns a control socket to that
-    host and one pytest session for its whole life. A pool pays the start-up cost once however many
+    the tests of every assignment while the host imports the heavy libraries; each worker owns a control
+    socket to that host and one pytest session for its whole life. A pool pays the start-up cost once however many
     submissions and assignments it grades. ``imports``: the libraries the submissions import (the host
     warms those, numpy and what the assignments' tests need; anything else a notebook imports in its
     own child). Without a fork server (``fork_server: false``) each worker starts a fresh host per

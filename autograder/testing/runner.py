@@ -162,7 +162,7 @@ class GradingSession:
             return True
         self.host.wait_ready()  # a shared host may still be importing: take no job before it can fork
         gc.freeze()  # what the imports and the collection made lives as long as the worker: never scan it again
-        gc.enable()  # (a worker collects with the garbage collector off: ``autograder.grading.pool``)
+        gc.enable()  # (a grading worker imports and collects with the collector off: ``autograder.grading.pool``)
         for job in self.jobs:
             name = job.assignment or next(iter(self.setups))
             self.current = self.setups[name]
