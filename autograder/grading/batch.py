@@ -303,8 +303,9 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
                         run.grader_problem(error)
                 if grading.author_error:
                     raise AuthorError(grading.author_error)
-        for run in runs:
-            run.report_reused()  # no pool: none of them had anything to grade
+        else:
+            for run in runs:  # nothing to grade in any of them
+                run.report_reused()
         return [reports[i] if i in reports else run.finish() for i, run in enumerate(runs)]
 
 

@@ -207,7 +207,7 @@ class GradingPool:
     def start(self) -> GradingPool:
         """Start the workers, unless they are started (``submit`` does it: what a caller does between
         making the pool and its first ``submit`` shares the machine with the host's imports only)."""
-        if any(p.pid is not None for p in self._procs.values()):
+        if self._started:
             return self
         try:
             with _hash_seed(self.seed):
@@ -227,9 +227,13 @@ class GradingPool:
         return self
 
     @property
+    def _started(self) -> bool:
+        return any(p.pid is not None for p in self._procs.values())
+
+    @property
     def alive(self) -> bool:
         """Whether a worker still runs (or the pool is not started yet)."""
-        return bool(self._running) or all(p.pid is None for p in self._procs.values())
+        return bool(self._running) or not self._started
 
     def submit(self, jobs: list[Job]) -> None:
         self.start()
