@@ -9,7 +9,10 @@ alternative).
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,11 @@ from autograder.scoring.results import SubmissionResult
 # an example once found to fail stays in its test as an @example.
 settings.register_profile("suite", derandomize=True, database=None)
 settings.load_profile("suite")
+
+# The report's plot cache (autograder/exports/plots.py): this session's own, not the user's.
+if "AUTOGRADER_CACHE_DIR" not in os.environ:
+    os.environ["AUTOGRADER_CACHE_DIR"] = tempfile.mkdtemp(prefix="ag-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["AUTOGRADER_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = tuple(load_config(ROOT / "grading_config.yaml")[0].assignments)

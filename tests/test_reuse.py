@@ -19,6 +19,9 @@ from autograder.config import AssignmentPaths, limits_for, load_config
 from autograder.gradebook.fingerprint import question_fingerprints, questions_named
 from autograder.grading.batch import Request, RequestError, grade_batches, requests_for
 from autograder.grading.events import Reported, RunListener
+from autograder.grading.plan import longest_first
+from autograder.grading.pool import GradingPool
+from autograder.submission.discover import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -78,7 +81,24 @@ def test_editing_one_hidden_test_regrades_only_its_question(tmp_path):
     with (root / "solutions" / "text_generation" / "tests" / "test_beam_search.py").open("a") as f:
         f.write("\n# a comment: the file changed, so beam_search's fingerprint did\n")
     second = Recorder()
-    [again] = grade_batches(config, [Request("text_generation", subs, out, listeners=[second])], workers=2)
+    submitted: list[Job] = []
+
+    class Spy(GradingPool):
+        def submit(self, jobs: list[Job]) -> None:
+            submitted.extend(jobs)
+            super().submit(jobs)
+
+    [again] = grade_batches(config, [Request("text_generation", subs, out, listeners=[second])], workers=2,
+                            pool=Spy)
+    graded_before = {k: r for k, r in stored.items() if r.error is None}
+    assert {j.key for j in submitted} == set(stored)
+    for job in submitted:  # what beam_search's tests took last time, where there is a result to reuse from
+        if job.key in graded_before:
+            assert job.questions == {"beam_search"}
+            assert job.expected_seconds == pytest.approx(
+                sum(t.duration for t in graded_before[job.key].tests if t.question == "beam_search"))
+    known = [j.expected_seconds for j in submitted if j.expected_seconds is not None]
+    assert known and known == sorted(known, reverse=True), "longest first"
     assert sorted(i.result.submission for i in second.items) == sorted(stored)
     for item in second.items:
         r, old = item.result, stored[item.result.submission]
@@ -91,6 +111,12 @@ def test_editing_one_hidden_test_regrades_only_its_question(tmp_path):
     third = Recorder()
     [unchanged] = grade_batches(config, [Request("text_generation", subs, out, listeners=[third])], workers=2)
     assert unchanged.reused == 3 and unchanged.graded == 0, "nothing changed: every result is reused whole"
+
+
+def test_jobs_whose_cost_is_known_go_longest_first_after_the_unknown_ones():
+    jobs = [Job(Path(k), k, expected_seconds=e)
+            for k, e in [("a", 0.1), ("b", None), ("c", 7.0), ("d", None), ("e", 0.1), ("f", 2.0)]]
+    assert [j.key for j in longest_first(jobs)] == ["b", "d", "c", "f", "a", "e"]
 
 
 def test_several_assignments_in_one_run_write_what_their_own_runs_write(tmp_path):

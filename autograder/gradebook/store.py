@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -174,6 +174,13 @@ class Gradebook:
             "SELECT question, fingerprint FROM question_results WHERE result_id = ?", (row["id"],))}
         same = {q for q, f in fingerprints.items() if f and stored.get(q) == f}
         return (int(row["id"]), same) if same else None
+
+    def test_seconds(self, result_id: int, questions: Iterable[str]) -> float:
+        """How long the tests of ``questions`` took in a stored result (the student's calls included)."""
+        names = list(questions)
+        row = self.db.execute(f"SELECT coalesce(sum(duration), 0) AS s FROM test_results WHERE result_id = ?"
+                              f" AND question IN ({','.join('?' * len(names))})", (result_id, *names)).fetchone()
+        return float(row["s"])
 
     def link(self, run_id: int, items: list[tuple[int, int | None, str]]) -> None:
         """Record ``(submission id, result id, status)`` for this run: reused results and superseded files."""

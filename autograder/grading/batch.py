@@ -32,7 +32,7 @@ from autograder.gradebook.fingerprint import autograder_version, combined, quest
 from autograder.gradebook.store import Gradebook, ResultKey
 from autograder.grading.events import BatchReport, Plan, Reported, RunListener
 from autograder.grading.outputs import default_listeners
-from autograder.grading.plan import STAGING_NAME, Planned, by_content, read_submissions, record
+from autograder.grading.plan import STAGING_NAME, Planned, by_content, longest_first, read_submissions, record
 from autograder.grading.pool import GradingPool, unrunnable
 from autograder.scoring.results import SubmissionResult
 from autograder.scoring.sanitize import sanitized
@@ -142,14 +142,19 @@ class BatchRun:
         self.report.reused += len(reused)
 
     def jobs(self) -> list[Job]:
-        """What the pool grades for this assignment: each pending content once, only the questions that changed."""
+        """What the pool grades for this assignment: each pending content once, only the questions that changed,
+        with what grading them took last time where the gradebook knows it."""
         out = []
         for key, item in self.pending.items():
             changed = frozenset(q for q in self.spec.questions if q not in item.keep)
             if not changed:  # every question reusable, e.g. only the title changed: nothing to run
                 changed = frozenset(self.spec.questions)
+            before = self.before.get(key)
+            expected = (self.book.test_seconds(item.reuse_from, changed) if item.reuse_from is not None
+                        else before.wall_seconds if before is not None else None)
             out.append(Job(item.group[0].staged.path, key, assignment=self.name,
-                           questions=None if changed == set(self.spec.questions) else changed))
+                           questions=None if changed == set(self.spec.questions) else changed,
+                           expected_seconds=expected))
         return out
 
     def accept(self, graded: SubmissionResult) -> None:
@@ -279,7 +284,7 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
                 books[path] = stack.enter_context(Gradebook(path))
             runs.append(BatchRun(config_path, config, root, r, books[path], limits=limits, regrade=regrade,
                                  command=command))
-        jobs = [job for run in runs for job in run.jobs()]
+        jobs = longest_first([job for run in runs for job in run.jobs()])
         reports: dict[int, BatchReport] = {}
         if jobs:
             # The pool serves only the assignments with something to grade: its workers collect only their

@@ -3,6 +3,7 @@ and split into what is reused and what is graded (identical files graded once)."
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from autograder.gradebook.store import Gradebook, SubmissionRecord
 from autograder.lms.collect import collect
 from autograder.lms.model import Candidate, Collection
 from autograder.lms.stage import Staged, stage
+from autograder.submission.discover import Job
 
 STAGING_NAME = ".staging"
 
@@ -51,3 +53,9 @@ def by_content(fresh: list[Planned]) -> dict[str, list[Planned]]:
     for p in fresh:
         groups.setdefault((p.staged.sha256, p.kind), []).append(p)
     return {group[0].key: group for group in groups.values()}
+
+
+def longest_first(jobs: list[Job]) -> list[Job]:
+    """The jobs whose cost is unknown first, in their order, then the others longest first: a regrade's
+    endless loop starts at once instead of being the run's tail (longest processing time first)."""
+    return sorted(jobs, key=lambda job: -math.inf if job.expected_seconds is None else -job.expected_seconds)

@@ -23,6 +23,7 @@ class Job:
     seed: int | None = None
     assignment: str = ""  # which assignment's tests grade it (a pool may serve several); "" the first
     questions: frozenset[str] | None = None  # grade only these questions (the others' results are reused)
+    expected_seconds: float | None = None  # what grading it took last time, when the gradebook knows
 
 
 def find_submissions(args: list[Path]) -> list[Path]:
