@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from autograder.config import ConfigError
-    from autograder.testing.runner import AuthorError
+    from autograder.testing.setup import AuthorError
 
     args = build_parser().parse_args(argv)
     try:

@@ -105,3 +105,31 @@ def test_without_a_fork_server_the_workers_start_a_fresh_host_per_child(tmp_path
         results = list(pool.results())
         assert not pool.worker_errors
     assert sorted((r.submission, r.total) for r in results) == [("a", 12), ("b", 12)], [r.error for r in results]
+
+
+def test_a_host_started_before_the_plan_imports_what_it_is_told_and_serves(tmp_path):
+    """``autograder grade`` starts the host while it plans (``pool.start_host``); the pool sends the imports."""
+    settings = SandboxSettings(warm_imports=("numpy",))
+    path = tmp_path / "sub.py"
+    path.write_text(CODE)
+    host = HostProcess(settings, clients=1, warm_later=True)
+    try:
+        host.warm(["json", "colorsys"])
+        client = ForkServer(settings, 0, host.controls[0], host.log_path)
+        assert set(client.warm_timings) == {"json", "colorsys"}
+        run = SubmissionRun(client, load_submission(path), notebook_seconds=30, cell_seconds=10, call_seconds=5,
+                            max_restarts=1)
+        run.start()
+        assert run.call("uid", [], {}).ok
+        run.child.close()
+        client.close()
+    finally:
+        host.close()
+
+
+def test_a_host_started_early_ends_when_the_grader_has_nothing_for_it():
+    host = HostProcess(SandboxSettings(), clients=2, warm_later=True)
+    for control in host.controls:
+        control.close()
+    assert host.process.wait(timeout=60) == 0
+    host.close()

@@ -20,7 +20,7 @@ from autograder.audit.variants import alternatives
 from autograder.config import AssignmentPaths, assignment, find_config, load_config
 from autograder.grading.pool import GradingPool
 from autograder.scoring.results import SubmissionResult
-from autograder.testing.runner import AuthorError
+from autograder.testing.setup import AuthorError
 
 Progress = Callable[[Entry, SubmissionResult, int, int], None]
 

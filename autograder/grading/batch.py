@@ -33,12 +33,12 @@ from autograder.gradebook.store import Gradebook, ResultKey
 from autograder.grading.events import BatchReport, Plan, Reported, RunListener
 from autograder.grading.outputs import default_listeners
 from autograder.grading.plan import STAGING_NAME, Planned, by_content, longest_first, read_submissions, record
-from autograder.grading.pool import GradingPool, unrunnable
+from autograder.grading.pool import GradingPool, start_host, unrunnable
 from autograder.scoring.results import SubmissionResult
 from autograder.scoring.sanitize import sanitized
 from autograder.submission.discover import Job
 from autograder.submission.imports import heavy_imports
-from autograder.testing.runner import AuthorError
+from autograder.testing.setup import AuthorError
 
 GRADEBOOK_NAME = "gradebook.sqlite"
 
@@ -277,13 +277,19 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
     config, root = load_config(config_path)
     with ExitStack() as stack:
         books: dict[Path, Gradebook] = {}
-        runs = []
         for r in requests:
             path = r.gradebook or r.out_dir / GRADEBOOK_NAME
             if path not in books:
                 books[path] = stack.enter_context(Gradebook(path))
-            runs.append(BatchRun(config_path, config, root, r, books[path], limits=limits, regrade=regrade,
-                                 command=command))
+            r.out_dir.mkdir(parents=True, exist_ok=True)
+        hidden = [*(r.out_dir for r in requests), *books]
+        # The local pool's sandbox host starts now and imports once the plan says what: it is the run's
+        # longest start-up step, and planning a class takes a fraction of a second.
+        host = start_host(config_path, hidden, workers) if pool is None else None
+        if host is not None:
+            stack.callback(host.close)
+        runs = [BatchRun(config_path, config, root, r, books[r.gradebook or r.out_dir / GRADEBOOK_NAME],
+                         limits=limits, regrade=regrade, command=command) for r in requests]
         jobs = longest_first([job for run in runs for job in run.jobs()])
         reports: dict[int, BatchReport] = {}
         if jobs:
@@ -291,11 +297,10 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
             # tests and import only what those tests need.
             with_jobs = {job.assignment for job in jobs}
             by_name = {run.name: run for run in runs if run.name in with_jobs}
-            hidden = [*(run.out_dir for run in runs), *books]
             imports = heavy_imports(job.path for job in jobs)
-            make_pool = pool or GradingPool
-            with make_pool(config_path, list(by_name), min(workers, len(jobs)), hidden, limits,
-                           imports=imports) as grading:
+            args = (config_path, list(by_name), min(workers, len(jobs)), hidden, limits)
+            with (GradingPool(*args, imports=imports, host=host) if pool is None else
+                  pool(*args, imports=imports)) as grading:
                 for i, run in enumerate(runs):  # while the sandbox host imports, before the workers start
                     run.report_reused()
                     if run.name not in with_jobs:

@@ -36,7 +36,7 @@ from autograder.sandbox.settings import SandboxSettings
 from autograder.scoring.results import SubmissionResult, score, score_tests
 from autograder.submission.discover import Job
 from autograder.testing.outcome import GradedRun, TestOutcome
-from autograder.testing.runner import Setup
+from autograder.testing.setup import AuthorError, Setup
 
 
 def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: Sequence[Path] = (),
@@ -52,6 +52,15 @@ def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: S
         file_bytes=limits.file_mb * 1024**2, processes=limits.processes, tmp_bytes=limits.tmp_mb * 1024**2,
         max_message_bytes=limits.result_mb * 1024**2,
         seed=seed)
+
+
+def start_host(config_path: Path | None, hidden: Sequence[Path], workers: int) -> HostProcess | None:
+    """The sandbox host of a ``GradingPool`` of up to ``workers`` workers, started before the run knows what
+    its submissions import (the pool sends the list): it starts while the run plans. None without a fork
+    server. ``hidden`` as the pool's: paths that exist now."""
+    config, root = load_config(config_path or find_config())
+    settings = sandbox_settings(config, root, config.limits, hidden)
+    return HostProcess(settings, max(1, workers), warm_later=True) if settings.fork_server else None
 
 
 def setups_for(config: Config, root: Path, names: Sequence[str], limits: Limits | None) -> dict[str, Setup]:
@@ -71,7 +80,7 @@ def _worker(slot: int, config_path: str, names: list[str], settings: SandboxSett
             jobs: mp.Queue[Job | None], results: mp.Queue[tuple], control: socket.socket | None,
             host_log: str) -> None:
     from autograder.testing.otter_tests import import_test_case_only
-    from autograder.testing.runner import AuthorError, run_batch
+    from autograder.testing.runner import run_batch
 
     if not _tied_to_parent():
         return
@@ -171,13 +180,14 @@ class GradingPool:
     socket to that host and one pytest session for its whole life. A pool pays the start-up cost once however many
     submissions and assignments it grades. ``imports``: the libraries the submissions import (the host
     warms those, numpy and what the assignments' tests need; anything else a notebook imports in its
-    own child). Without a fork server (``fork_server: false``) each worker starts a fresh host per
+    own child). ``host``: one from ``start_host``, already starting; the pool tells it what to import and
+    closes it. Without a fork server (``fork_server: false``) each worker starts a fresh host per
     child instead.
     """
 
     def __init__(self, config_path: Path | None, names: str | Sequence[str], workers: int = 1,
                  hidden: Sequence[Path] = (), limits: Limits | None = None, seed: int | None = None,
-                 imports: Sequence[str] | None = None) -> None:
+                 imports: Sequence[str] | None = None, host: HostProcess | None = None) -> None:
         self.config_path = config_path or find_config()
         self.config, root = load_config(self.config_path)
         self.names = [names] if isinstance(names, str) else list(names)
@@ -189,7 +199,9 @@ class GradingPool:
         settings = sandbox_settings(self.config, root, limits or limits_for(self.config, self.name), hidden, seed,
                                     warm)
         slots = range(max(1, workers))
-        self._host = HostProcess(settings, len(slots)) if settings.fork_server else None
+        self._host = HostProcess(settings, len(slots)) if settings.fork_server and host is None else host
+        if host is not None:
+            host.warm(settings.warm_imports)
         ctx = mp.get_context("spawn")
         self._jobs: mp.Queue = ctx.Queue()
         self._events: mp.Queue = ctx.Queue()

@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -52,9 +53,10 @@ class Sandbox(Protocol):
 
 class HostProcess:
     """The warm host process, with one control socket per client (a grading worker, or one
-    ``ForkServer``). Starting it does not wait: each client waits for the host's ``ready``."""
+    ``ForkServer``). Starting it does not wait: each client waits for the host's ``ready``. With
+    ``warm_later`` it starts before the grader knows what to import, and imports what ``warm`` names."""
 
-    def __init__(self, settings: SandboxSettings, clients: int = 1) -> None:
+    def __init__(self, settings: SandboxSettings, clients: int = 1, *, warm_later: bool = False) -> None:
         self._root = tempfile.mkdtemp(prefix="ag-root-")
         self._log = tempfile.NamedTemporaryFile(prefix="ag-host-", suffix=".log", delete=False)
         self.log_path = self._log.name
@@ -64,7 +66,7 @@ class HostProcess:
             "isolate": settings.isolate, "root": self._root, "control_fds": [theirs.fileno() for _, theirs in pairs],
             "extra_paths": [package_dir, *settings.extra_paths],
             "hidden": [str(Path(p).resolve()) for p in settings.hidden_paths],
-            "warm_imports": list(settings.warm_imports),
+            "warm_imports": None if warm_later else list(settings.warm_imports),
         }
         env = _host_env()
         if settings.seed is not None:  # autograder audit (autograder/testing/seeding.py)
@@ -76,6 +78,10 @@ class HostProcess:
         for _, theirs in pairs:
             theirs.close()
         self.controls = [ours for ours, _ in pairs]
+
+    def warm(self, modules: Sequence[str]) -> None:
+        """What a host started with ``warm_later`` imports before it is ready (sent once, before any client)."""
+        self.controls[0].sendall(wire.pack({"op": "warm", "imports": list(modules)}))
 
     def close(self) -> None:
         for control in self.controls:

@@ -19,14 +19,13 @@ import io
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, cast
 
 import pytest
 
-from autograder.config import Assignment, AssignmentPaths, Limits
+from autograder.config import AssignmentPaths, Limits
 from autograder.sandbox import isolate
 from autograder.sandbox.hosts import Sandbox
 from autograder.sandbox.outcomes import ChildDied, NotebookRun
@@ -38,12 +37,9 @@ from autograder.testing.otter_tests import OtterFile, is_otter_test_file
 from autograder.testing.outcome import GradedRun, TestOutcome
 from autograder.testing.proxy import Student
 from autograder.testing.seeding import seed_run
+from autograder.testing.setup import AuthorError, Setup
 
 PYTEST_INI = Path(__file__).with_name("pytest.ini")
-
-
-class AuthorError(Exception):
-    """The tests themselves are broken (collection error, missing markers); for course staff."""
 
 
 class CheapReports:
@@ -77,19 +73,6 @@ def load_reference(paths: AssignmentPaths) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
-
-
-@dataclass(frozen=True)
-class Setup:
-    """An assignment a grading session grades: where its files are, its config section and its limits."""
-
-    paths: AssignmentPaths
-    spec: Assignment
-    limits: Limits
-
-    def owns(self, path: Path) -> bool:
-        """Whether a test file belongs to this assignment (its public or hidden tests)."""
-        return path.is_relative_to(self.paths.public_tests) or path.is_relative_to(self.paths.hidden_tests)
 
 
 class GradingSession:
