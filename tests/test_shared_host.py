@@ -9,6 +9,7 @@ from pathlib import Path
 from autograder.config import find_config
 from autograder.grading.pool import GradingPool
 from autograder.sandbox.hosts import ForkServer, HostProcess
+from autograder.sandbox.outcomes import CallOutcome
 from autograder.sandbox.run import SubmissionRun
 from autograder.sandbox.settings import SandboxSettings
 from autograder.submission.discover import Job
@@ -42,6 +43,17 @@ def maps_torch(pid: int) -> bool:
     return "libtorch_cpu" in Path(f"/proc/{pid}/maps").read_text()
 
 
+def call_uid(client: ForkServer, path: Path) -> CallOutcome:
+    """``uid()`` of the submission at ``path``, called in a fresh child of ``client``."""
+    run = SubmissionRun(client, load_submission(path), notebook_seconds=30, cell_seconds=10, call_seconds=5,
+                        max_restarts=1)
+    run.start()
+    try:
+        return run.call("uid", [], {})
+    finally:
+        run.child.close()
+
+
 def test_a_pool_of_two_workers_starts_one_host_and_both_grade():
     notebook = ROOT / "examples" / "text_generation" / "full_marks.ipynb"
     with GradingPool(find_config(ROOT), "text_generation", workers=2) as pool:
@@ -71,17 +83,9 @@ def test_each_client_gets_fresh_children_with_its_own_uids_and_the_host_outlives
         b = ForkServer(settings, 1, host.controls[1], host.log_path)
         seen = {}
         for name, client in (("a", a), ("b", b), ("a2", a)):
-            run = SubmissionRun(client, load_submission(path), notebook_seconds=30, cell_seconds=10,
-                                call_seconds=5, max_restarts=1)
-            run.start()
-            seen[name] = run.call("uid", [], {}).value
-            run.child.close()
+            seen[name] = call_uid(client, path).value
         a.close()
-        run = SubmissionRun(b, load_submission(path), notebook_seconds=30, cell_seconds=10, call_seconds=5,
-                            max_restarts=1)
-        run.start()
-        assert run.call("uid", [], {}).ok
-        run.child.close()
+        assert call_uid(b, path).ok
         b.close()
     finally:
         host.close()
@@ -117,11 +121,7 @@ def test_a_host_started_before_the_plan_imports_what_it_is_told_and_serves(tmp_p
         host.warm(["json", "colorsys"])
         client = ForkServer(settings, 0, host.controls[0], host.log_path)
         assert set(client.warm_timings) == {"json", "colorsys"}
-        run = SubmissionRun(client, load_submission(path), notebook_seconds=30, cell_seconds=10, call_seconds=5,
-                            max_restarts=1)
-        run.start()
-        assert run.call("uid", [], {}).ok
-        run.child.close()
+        assert call_uid(client, path).ok
         client.close()
     finally:
         host.close()
