@@ -285,7 +285,7 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
         hidden = [*(r.out_dir for r in requests), *books]
         # The local pool's sandbox host starts now and imports once the plan says what: it is the run's
         # longest start-up step, and planning a class takes a fraction of a second.
-        host = start_host(config_path, hidden, workers) if pool is None else None
+        host = start_host(config, root, hidden, workers) if pool is None else None
         if host is not None:
             stack.callback(host.close)
         runs = [BatchRun(config_path, config, root, r, books[r.gradebook or r.out_dir / GRADEBOOK_NAME],

@@ -54,11 +54,10 @@ def sandbox_settings(config: Config, root: Path, limits: Limits, extra_hidden: S
         seed=seed)
 
 
-def start_host(config_path: Path | None, hidden: Sequence[Path], workers: int) -> HostProcess | None:
+def start_host(config: Config, root: Path, hidden: Sequence[Path], workers: int) -> HostProcess | None:
     """The sandbox host of a ``GradingPool`` of up to ``workers`` workers, started before the run knows what
     its submissions import (the pool sends the list): it starts while the run plans. None without a fork
     server. ``hidden`` as the pool's: paths that exist now."""
-    config, root = load_config(config_path or find_config())
     settings = sandbox_settings(config, root, config.limits, hidden)
     return HostProcess(settings, max(1, workers), warm_later=True) if settings.fork_server else None
 
