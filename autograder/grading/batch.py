@@ -3,10 +3,12 @@
 The steps, per assignment: collect one submission per student (``autograder.lms``), stage and
 fingerprint each, record them in the gradebook, and report every submission whose content was
 already graded against the same tests. What is left is graded by one ``GradingPool`` for all the
-run's assignments (one sandbox host, one set of workers). A stored result is reused question by
-question: when only some questions' fingerprints changed (``autograder.gradebook.fingerprint``: a
-hidden test edited, a question's points), the submission's notebook runs again but only those
-questions' tests do, and the other questions keep their stored results. Each result is committed as
+run's assignments (one sandbox host, started before the planning and told afterwards what to import,
+and one set of workers), longest first where the gradebook knows how long it took last time. A stored
+result is reused question by question: when only some questions' fingerprints changed
+(``autograder.gradebook.fingerprint``: a hidden test edited, a question's points), the submission's
+notebook runs again but only those questions' tests do, and the other questions keep their stored
+results. Each result is committed as
 it arrives, before the listeners see it (results.json, the progress display); ``grades.csv``, the
 tutor report and the feedback files come last. With ``regrade`` everything is graded again, and each
 student's change from their previous result is reported before it is stored. A run stopped at any
@@ -69,6 +71,10 @@ class Request:
     out_dir: Path
     gradebook: Path | None = None
     listeners: Sequence[RunListener] | None = None  # default: default_listeners()
+
+    @property
+    def gradebook_path(self) -> Path:
+        return self.gradebook or self.out_dir / GRADEBOOK_NAME
 
 
 @dataclass
@@ -278,9 +284,8 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
     with ExitStack() as stack:
         books: dict[Path, Gradebook] = {}
         for r in requests:
-            path = r.gradebook or r.out_dir / GRADEBOOK_NAME
-            if path not in books:
-                books[path] = stack.enter_context(Gradebook(path))
+            if r.gradebook_path not in books:
+                books[r.gradebook_path] = stack.enter_context(Gradebook(r.gradebook_path))
             r.out_dir.mkdir(parents=True, exist_ok=True)
         hidden = [*(r.out_dir for r in requests), *books]
         # The local pool's sandbox host starts now and imports once the plan says what: it is the run's
@@ -288,7 +293,7 @@ def grade_batches(config_path: Path | None, requests: Sequence[Request], *, work
         host = start_host(config, root, hidden, workers) if pool is None else None
         if host is not None:
             stack.callback(host.close)
-        runs = [BatchRun(config_path, config, root, r, books[r.gradebook or r.out_dir / GRADEBOOK_NAME],
+        runs = [BatchRun(config_path, config, root, r, books[r.gradebook_path],
                          limits=limits, regrade=regrade, command=command) for r in requests]
         jobs = longest_first([job for run in runs for job in run.jobs()])
         reports: dict[int, BatchReport] = {}
