@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from autograder.config import find_config
 from autograder.grading.pool import GradingPool
 from autograder.sandbox.hosts import ForkServer, HostProcess
@@ -133,3 +135,12 @@ def test_a_host_started_early_ends_when_the_grader_has_nothing_for_it():
         control.close()
     assert host.process.wait(timeout=60) == 0
     host.close()
+
+
+def test_a_seeded_pool_refuses_a_host_started_without_its_seed():
+    host = HostProcess(SandboxSettings(), warm_later=True)
+    try:
+        with pytest.raises(ValueError, match="not seeded"):
+            GradingPool(find_config(ROOT), "text_generation", seed=7, host=host)
+    finally:
+        host.close()

@@ -187,6 +187,8 @@ class GradingPool:
     def __init__(self, config_path: Path | None, names: str | Sequence[str], workers: int = 1,
                  hidden: Sequence[Path] = (), limits: Limits | None = None, seed: int | None = None,
                  imports: Sequence[str] | None = None, host: HostProcess | None = None) -> None:
+        if host is not None and seed is not None:
+            raise ValueError("a host from start_host is not seeded: a seeded pool starts its own")
         self.config_path = config_path or find_config()
         self.config, root = load_config(self.config_path)
         self.names = [names] if isinstance(names, str) else list(names)
