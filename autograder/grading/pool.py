@@ -200,9 +200,11 @@ class GradingPool:
         settings = sandbox_settings(self.config, root, limits or limits_for(self.config, self.name), hidden, seed,
                                     warm)
         slots = range(max(1, workers))
-        self._host = HostProcess(settings, len(slots)) if settings.fork_server and host is None else host
         if host is not None:
             host.warm(settings.warm_imports)
+            self._host: HostProcess | None = host
+        else:
+            self._host = HostProcess(settings, len(slots)) if settings.fork_server else None
         ctx = mp.get_context("spawn")
         self._jobs: mp.Queue = ctx.Queue()
         self._events: mp.Queue = ctx.Queue()
