@@ -4,6 +4,7 @@ socket, and each submission still gets its own fresh child."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,21 @@ def test_a_seeded_pool_refuses_a_host_started_without_its_seed():
             GradingPool(find_config(ROOT), "text_generation", seed=7, host=host)
     finally:
         host.close()
+
+
+def test_a_retired_child_closed_before_it_was_reaped_does_not_fail_the_next_submission(tmp_path):
+    """``settle`` closes a retired child whose supervisor did not report its end in time (a loaded machine);
+    the next spawn's reaping must take it as finished, not select on its closed descriptors."""
+    path = tmp_path / "sub.py"
+    path.write_text(CODE)
+    server = ForkServer(SandboxSettings(warm_imports=("numpy",)))
+    try:
+        child = server.spawn()
+        signal.pidfd_send_signal(child.supervisor.fd, signal.SIGSTOP)  # it will never report the child's end
+        server.retire(child)
+        child.close()  # what ``wait_gone`` does to a child that did not end cleanly
+        assert child.exit_status is None and not child.ended_cleanly
+        assert child.finished()
+        assert call_uid(server, path).ok  # its spawn reaps the closed child first
+    finally:
+        server.close()

@@ -211,6 +211,8 @@ class Connection:
         """For a child asked to end (``request_kill``): whether it is over, without waiting; once it is,
         its descriptors are closed as by ``close``. A supervisor that has not reported within a second is
         killed."""
+        if self.supervisor.fd is None:  # closed already, e.g. by ``wait_gone`` when it did not end cleanly
+            return True
         while self.exit_status is None and select.select([self.status], [], [], 0)[0]:
             if self._read_status():
                 break
